@@ -1,0 +1,1 @@
+"""compgraph's web server and command line: thin layers over engine.analyze."""

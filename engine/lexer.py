@@ -1,0 +1,76 @@
+"""Source text -> tokens, each with its [start, end) span.
+
+One compiled regular expression does the work (fast, and no recursion);
+white space is swallowed in front of each token. A character outside the
+alphabet (see alphabet.py) becomes a single BAD token carrying its error, and
+lexing stops there: the parser raises it when it reaches it, so the error a
+user sees is always the first one in reading order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .alphabet import GREEK_LETTERS, forbidden_in_comment, reject
+from .errors import EngineError
+
+# Token kinds.
+NUM, NAME, OP, LPAREN, RPAREN, COMMA, SEP, ASSIGN, SUP, BAD, END = (
+    "num", "name", "op", "lparen", "rparen", "comma", "sep", "assign", "sup", "bad", "end")
+
+Token = tuple  # (kind, text, start, end); for OP the text is the canonical sign
+
+# What people paste from slides, mapped to the canonical operator sign.
+CANONICAL_OPS = {"**": "^", "·": "*", "×": "*", "⋅": "*", "÷": "/", "−": "-"}
+
+_TOKEN = re.compile(
+    rf"""[ \t\u00a0]*
+    (?:
+        (?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
+      | (?P<name>[A-Za-z_{GREEK_LETTERS}][A-Za-z0-9_{GREEK_LETTERS}]*)
+      | (?P<op>\*\*|[-+*/^·×⋅÷−])
+      | (?P<lparen>\()
+      | (?P<rparen>\))
+      | (?P<comma>,)
+      | (?P<sep>;|\r\n|\r|\n)
+      | (?P<assign>=)
+      | (?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)
+      | (?P<comment>\#[^\r\n]*)
+      | (?P<end>\Z)
+      | (?P<bad>.)
+    )""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def tokenize(source: str) -> Iterator[Token]:
+    """The tokens of `source` as they are found, ending with END (or BAD at the first bad character)."""
+    canonical = CANONICAL_OPS.get
+    for match in _TOKEN.finditer(source):
+        kind = match.lastgroup
+        start, end = match.span(kind)
+        text = source[start:end]
+        if kind == OP:
+            text = canonical(text, text)
+        elif kind == "comment":
+            offset = forbidden_in_comment(text)
+            if offset is None:
+                continue
+            yield (BAD, reject(source, start + offset), start + offset, start + offset + 1)
+            return
+        elif kind == BAD:
+            yield (BAD, reject(source, start), start, end)
+            return
+        elif kind == END:
+            yield (END, "", start, end)
+            return
+        yield (kind, text, start, end)
+    raise AssertionError("the token pattern always ends with END or BAD")  # pragma: no cover
+
+
+def raise_if_bad(token: Token) -> None:
+    if token[0] == BAD:
+        error = token[1]
+        assert isinstance(error, EngineError)
+        raise error

@@ -1,0 +1,65 @@
+"""One record per operator, in one registry that everything else reads.
+
+The parser looks up signs and function names here, the graph builder and the
+evaluator call `forward` and each operand's `Partial`, the JSON contract and
+the API's operator catalog print `symbol`, `formula` and the partials'
+display formulas. Adding an operator is one `register(...)` call and a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# Binding power of the written forms, lowest first.
+ADDITIVE, MULTIPLICATIVE, UNARY, POWER = 10, 20, 30, 40
+
+
+@dataclass(frozen=True, slots=True)
+class Partial:
+    """The local derivative of an operator's output w.r.t. one operand.
+
+    `formula` is a display template over the operands `{a}`, `{b}` and the
+    output `{out}`; `local(a, [b,] out)` is its value at a point. For q·z the
+    partial w.r.t. q has formula "{b}" (that is, z).
+    """
+
+    formula: str
+    local: Callable[..., float]
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    name: str  # canonical name used in JSON: "mul"
+    symbol: str  # drawn inside the graph node: "×"
+    arity: int
+    notation: str  # "infix", "prefix" or "function"
+    formula: str  # display template of the forward, e.g. "{a} × {b}"
+    description: str  # one line for the operator catalog
+    forward: Callable[..., float]  # forward(a[, b]) on floats; never raises
+    partials: tuple[Partial, ...]
+    sign: str | None = None  # canonical sign for infix/prefix forms: "*"
+    names: tuple[str, ...] = ()  # names it can be called by: ("log", "ln")
+    precedence: int = 0
+    right_assoc: bool = False
+    convention: str = ""  # what the derivative is at a non-differentiable point
+
+
+OPERATORS: dict[str, Operator] = {}  # by canonical name
+FUNCTIONS: dict[str, Operator] = {}  # by every name it can be called by
+INFIX: dict[str, Operator] = {}  # by canonical sign
+PREFIX: dict[str, Operator] = {}  # by canonical sign
+
+
+def register(op: Operator) -> Operator:
+    assert op.name not in OPERATORS, f"operator {op.name} registered twice"
+    assert len(op.partials) == op.arity, f"{op.name}: one partial per operand"
+    OPERATORS[op.name] = op
+    for name in op.names:
+        assert name not in FUNCTIONS, f"function name {name} registered twice"
+        FUNCTIONS[name] = op
+    if op.sign is not None and op.notation == "infix":
+        INFIX[op.sign] = op
+    elif op.sign is not None and op.notation == "prefix":
+        PREFIX[op.sign] = op
+    return op

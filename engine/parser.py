@@ -1,0 +1,368 @@
+"""Tokens -> syntax tree, by operator precedence with explicit stacks.
+
+No recursion: operands and pending operators live on two lists (the
+shunting-yard method), so nesting depth costs memory, not Python stack, and
+the depth limit is a policy checked the moment a '(' opens. Binding powers
+and associativity come from the operator registry:
+
+    lowest   + -            left
+             * / and implicit multiplication (2x, 2(x+1), (a+b)(a-b))   left
+             unary - +      prefix
+    highest  ^ (and **)     right; so -x^2 is -(x^2) and 2^-1 is 0.5
+             x² x³ ...      postfix on the atom before it
+
+A statement is `name = expression` or a bare expression; statements end at
+';' or at a newline outside parentheses. The last one is the output.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from .errors import EngineError, quoted
+from .lexer import (
+    ASSIGN,
+    BAD,
+    COMMA,
+    END,
+    LPAREN,
+    NAME,
+    NUM,
+    OP,
+    RPAREN,
+    SEP,
+    SUP,
+    Token,
+    raise_if_bad,
+    tokenize,
+)
+from .limits import Limits
+from .ops import CONSTANTS, FUNCTIONS, INFIX, OPERATORS, PREFIX
+from .ops.registry import MULTIPLICATIVE
+from .syntax import Apply, Name, Num, Program, Statement
+
+_MUL = INFIX["*"]
+_POW = "pow"
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+# Entries of the pending-operator stack: (kind, operator-or-name, start, end, extra).
+_BINARY, _PREFIX, _GROUP, _CALL = "binary", "prefix", "group", "call"
+
+
+def parse(source: str, limits: Limits | None = None) -> Program:
+    """The whole program as a syntax tree."""
+    statements = list(iter_statements(source, limits))
+    return Program(statements)
+
+
+def iter_statements(source: str, limits: Limits | None = None) -> Iterator[Statement]:
+    """The program's statements one at a time, so a caller can build each and let its tree go."""
+    limits = limits or Limits()
+    if len(source) > limits.max_source_chars:
+        raise EngineError(
+            "source_too_long",
+            f"the source has {len(source):,} characters; the limit is {limits.max_source_chars:,}",
+            limits.max_source_chars, len(source))
+    return _Parser(source, tokenize(source), limits).statements()
+
+
+def describe_token(token: Token) -> str:
+    kind, text = token[0], token[1]
+    if kind == END:
+        return "the end of the input"
+    if kind == SEP:
+        return "';'" if text == ";" else "the end of the line"
+    if kind == NUM:
+        return f"the number {text if len(text) <= 24 else text[:20] + '…'}"
+    if kind == NAME:
+        return f"the name {quoted(text)}"
+    return f"'{text}'"
+
+
+class _Parser:
+    """Reads tokens as the lexer makes them (only the current one and the
+    next are held), so memory does not grow with the source."""
+
+    def __init__(self, source: str, tokens: Iterator[Token], limits: Limits):
+        self.source = source
+        self.stream = tokens
+        self.max_depth = limits.max_depth
+        self.token: Token = next(tokens)
+        self.ahead: Token = self.token if self.token[0] in (END, BAD) else next(tokens)
+
+    def advance(self) -> None:
+        self.token = ahead = self.ahead
+        if ahead[0] is not END and ahead[0] is not BAD:
+            self.ahead = next(self.stream)
+
+    # -- statements -------------------------------------------------------
+
+    def statements(self) -> Iterator[Statement]:
+        count = 0
+        while True:
+            kind = self.token[0]
+            if kind == SEP:
+                self.advance()
+                continue
+            if kind == END:
+                break
+            count += 1
+            yield self.statement()
+        if not count:
+            raise EngineError("empty_input", "the input is empty: type an expression such as (x + y) * z",
+                              0, len(self.source))
+
+    def statement(self) -> Statement:
+        first = self.token
+        raise_if_bad(first)
+        if first[0] == NAME and self.ahead[0] == ASSIGN:
+            target = first[1]
+            if target in FUNCTIONS or target in CONSTANTS:
+                what = "function" if target in FUNCTIONS else "constant"
+                raise EngineError("reserved_name",
+                                  f"{quoted(target)} is a {what} and cannot be assigned to; choose another name",
+                                  first[2], first[3])
+            self.advance()
+            equals = self.token
+            self.advance()
+            expr = self.expression(equals)
+        else:
+            target = None
+            expr = self.expression(None)
+        return Statement(target, expr, first[2], expr.end)
+
+    # -- expressions --------------------------------------------------------
+
+    def expression(self, previous: Token | None):
+        """One expression, up to a ';' or a newline outside parentheses.
+
+        `previous` is the token before it (the '=' of an assignment), if any."""
+        operands: list = []
+        pending: list[tuple] = []
+        depth = 0
+        expect_operand = True
+        while True:
+            token = self.token
+            kind = token[0]
+            if expect_operand:
+                if kind == NUM:
+                    operands.append(self.number(token))
+                    expect_operand = False
+                elif kind == NAME:
+                    if self.ahead[0] == LPAREN:
+                        op = self.function(token)
+                        depth += 1
+                        if depth > self.max_depth:
+                            self.too_deep(self.ahead)
+                        pending.append((_CALL, op, token[2], token[3], [len(operands), 0]))
+                        self.advance()
+                        previous = self.token  # the call's '('
+                        self.advance()
+                        continue
+                    else:
+                        operands.append(self.name(token))
+                        expect_operand = False
+                elif kind == LPAREN:
+                    depth += 1
+                    if depth > self.max_depth:
+                        self.too_deep(token)
+                    pending.append((_GROUP, None, token[2], token[3], None))
+                elif kind == OP and token[1] in PREFIX:
+                    pending.append((_PREFIX, PREFIX[token[1]], token[2], token[3], None))
+                elif kind == OP and token[1] == "+":
+                    pass  # unary plus changes nothing and leaves no node
+                elif kind == SEP and depth > 0 and token[1] != ";":
+                    pass  # a newline inside parentheses continues the line
+                elif kind == RPAREN and pending and pending[-1][0] == _CALL and previous is not None \
+                        and previous[0] == LPAREN and pending[-1][4][0] == len(operands):
+                    self.wrong_arity(pending[-1], 0, token)
+                else:
+                    self.missing_operand(token, previous)
+            else:
+                if kind == OP and token[1] in INFIX:
+                    op = INFIX[token[1]]
+                    self.reduce_while_tighter(operands, pending, op.precedence, op.right_assoc)
+                    pending.append((_BINARY, op, token[2], token[3], None))
+                    expect_operand = True
+                elif kind == SUP:
+                    operands.append(self.superscript(operands.pop(), token))
+                elif kind == RPAREN:
+                    depth -= 1
+                    self.close(operands, pending, token)
+                elif kind == COMMA:
+                    self.comma(operands, pending, token)
+                    expect_operand = True
+                elif kind in (LPAREN, NAME, NUM):
+                    if not self.implicit_multiplication_allowed(previous, token):
+                        self.missing_operator(previous, token)
+                    self.reduce_while_tighter(operands, pending, MULTIPLICATIVE, False)
+                    pending.append((_BINARY, _MUL, token[2], token[2], None))
+                    expect_operand = True
+                    continue  # the same token now starts the right operand
+                elif kind == SEP and depth > 0 and token[1] != ";":
+                    pass
+                elif kind in (SEP, END):
+                    if depth > 0:
+                        self.unclosed(pending)
+                    self.reduce_while_tighter(operands, pending, -1, False)
+                    return operands[0]
+                else:
+                    self.unexpected_after_operand(token, previous)
+            previous = token
+            self.advance()
+
+    # -- reductions ---------------------------------------------------------
+
+    def reduce_while_tighter(self, operands: list, pending: list, power: int, right_assoc: bool) -> None:
+        """Apply pending operators that bind tighter than an incoming one."""
+        while pending:
+            kind, op, start, end, _ = pending[-1]
+            if kind in (_GROUP, _CALL):
+                return
+            if op.precedence < power or (op.precedence == power and right_assoc):
+                return
+            pending.pop()
+            if kind == _PREFIX:
+                operands.append(self.prefix(op, start, end, operands.pop()))
+            else:
+                right = operands.pop()
+                left = operands.pop()
+                operands.append(Apply(op.name, [left, right], left.start, right.end, start, end))
+
+    @staticmethod
+    def prefix(op, start: int, end: int, operand):
+        if op.name == "neg" and isinstance(operand, Num):
+            # -2 is the number minus two, not an operation on 2
+            return Num(-operand.value, "-" + operand.text, start, operand.end)
+        return Apply(op.name, [operand], start, operand.end, start, end)
+
+    def close(self, operands: list, pending: list, token: Token) -> None:
+        self.reduce_while_tighter(operands, pending, -1, False)
+        if not pending:
+            raise EngineError("unbalanced_parenthesis",
+                              "this ')' has no matching '('", token[2], token[3])
+        kind, op, start, end, extra = pending.pop()
+        if kind == _CALL:
+            first_operand, commas = extra
+            count = commas + 1
+            if count != op.arity:
+                self.wrong_arity((kind, op, start, end, extra), count, token)
+            args = operands[first_operand:]
+            del operands[first_operand:]
+            operands.append(Apply(op.name, args, start, token[3], start, end))
+
+    def comma(self, operands: list, pending: list, token: Token) -> None:
+        self.reduce_while_tighter(operands, pending, -1, False)
+        if not pending or pending[-1][0] != _CALL:
+            raise EngineError("unexpected_token",
+                              "',' separates the arguments of a function call, as in max(a, b); "
+                              "it cannot appear here", token[2], token[3])
+        pending[-1][4][1] += 1
+
+    def superscript(self, base, token: Token):
+        digits = token[1].translate(_SUPERSCRIPT)
+        if not digits.lstrip("-").isdigit() or digits.count("-") > 1:
+            raise EngineError("unexpected_token",
+                              f"superscript {quoted(token[1])} is not an exponent; write x² or x⁻¹",
+                              token[2], token[3])
+        exponent = Num(float(digits), digits, token[2], token[3])
+        return Apply(_POW, [base, exponent], base.start, token[3], token[2], token[3])
+
+    # -- atoms -----------------------------------------------------------------
+
+    def number(self, token: Token) -> Num:
+        value = float(token[1])
+        if value == float("inf"):
+            shown = token[1] if len(token[1]) <= 24 else token[1][:20] + "…"
+            raise EngineError("number_too_large",
+                              f"the number {shown} is too large for a 64-bit float (the largest is about 1.8e308)",
+                              token[2], token[3])
+        return Num(value, token[1], token[2], token[3])
+
+    def name(self, token: Token) -> Name:
+        if token[1] in FUNCTIONS:
+            raise EngineError("function_not_called",
+                              f"{quoted(token[1])} is a function: call it with its argument in parentheses, "
+                              f"as in {token[1]}(x)", token[2], token[3])
+        return Name(token[1], token[2], token[3])
+
+    def function(self, token: Token):
+        op = FUNCTIONS.get(token[1])
+        if op is not None:
+            return op
+        close = difflib.get_close_matches(token[1], list(FUNCTIONS), n=1, cutoff=0.6)
+        if close:
+            hint = f"did you mean '{close[0]}'?"
+        else:
+            known = ", ".join(sorted({op.names[0] for op in OPERATORS.values() if op.names}))
+            hint = f"to multiply, write {token[1][:40]}*(…); known functions: {known}"
+        raise EngineError("unknown_function", f"unknown function {quoted(token[1])}; {hint}",
+                          token[2], token[3])
+
+    # -- errors ----------------------------------------------------------------
+
+    def too_deep(self, token: Token) -> None:
+        raise EngineError("too_deep",
+                          f"parentheses are nested more than {self.max_depth} deep here",
+                          token[2], token[3])
+
+    @staticmethod
+    def implicit_multiplication_allowed(previous: Token | None, token: Token) -> bool:
+        """2x, 2(x+1), (a+b)(a-b), (a+b)x, x²y: a number or ')' or superscript on the left,
+        a name or '(' on the right. 'x y' and '2 3' are more likely typos."""
+        if previous is None or token[0] == NUM:
+            return False
+        return previous[0] in (NUM, RPAREN, SUP)
+
+    def missing_operand(self, token: Token, previous: Token | None) -> None:
+        raise_if_bad(token)
+        found = describe_token(token)
+        if previous is None:
+            if token[0] == ASSIGN:
+                raise EngineError("unexpected_token",
+                                  "'=' needs a name on its left, as in q = x + y", token[2], token[3])
+            raise EngineError("missing_operand",
+                              f"expected a number, a name or '(' but found {found}", token[2], token[3])
+        if token[0] in (END, SEP):
+            # Point at the dangling operator: the caret goes where the fix is.
+            raise EngineError("missing_operand",
+                              f"'{previous[1]}' needs an operand after it, but the "
+                              f"{'input' if token[0] == END else 'statement'} ends",
+                              previous[2], previous[3])
+        raise EngineError("missing_operand",
+                          f"expected a number, a name or '(' after '{previous[1]}', but found {found}",
+                          token[2], token[3])
+
+    def missing_operator(self, previous: Token, token: Token) -> None:
+        raise EngineError("missing_operator",
+                          f"expected an operator between {describe_token(previous)} and "
+                          f"{describe_token(token)} (write * to multiply)",
+                          token[2], token[3])
+
+    def unexpected_after_operand(self, token: Token, previous: Token | None) -> None:
+        raise_if_bad(token)
+        if token[0] == ASSIGN:
+            raise EngineError("unexpected_token",
+                              "'=' can only follow the name at the start of a statement, as in q = x + y",
+                              token[2], token[3])
+        raise EngineError("unexpected_token",
+                          f"expected an operator, ')' or the end of the statement, but found "
+                          f"{describe_token(token)}", token[2], token[3])
+
+    def unclosed(self, pending: list) -> None:
+        for kind, _op, start, end, _ in reversed(pending):
+            if kind == _GROUP:
+                raise EngineError("unbalanced_parenthesis", "this '(' is never closed", start, end)
+            if kind == _CALL:
+                raise EngineError("unbalanced_parenthesis",
+                                  f"the call of {quoted(self.source[start:end])} is never closed with ')'",
+                                  start, end + 1)
+        raise AssertionError("unclosed() called with nothing open")  # pragma: no cover
+
+    def wrong_arity(self, call: tuple, count: int, closing: Token) -> None:
+        _kind, op, start, end, _ = call
+        name = self.source[start:end][:40]
+        expected = f"{op.arity} argument{'s' if op.arity != 1 else ''}"
+        raise EngineError("wrong_arity", f"{name}() takes {expected}, but was given {count}",
+                          start, closing[3])
