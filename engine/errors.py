@@ -47,25 +47,35 @@ def quoted(text: str, limit: int = 40) -> str:
     return ascii(text)
 
 
-def caret_lines(source: str, start: int, end: int) -> str:
+def caret_lines(source: str, start: int, end: int, width: int = 80) -> str:
     """The source line holding `start`, with carets under [start, end).
 
     A span that runs past the end of its line is underlined to the line's end;
     an empty span gets a single caret (it points between two characters).
     Invisible or control characters are drawn as '?' so the caret stays aligned
-    and the culprit is visible.
+    and the culprit is visible. A line longer than `width` is cut to a window
+    around the span, with '…' where it was cut.
     """
     start = max(0, min(start, len(source)))
     end = max(start, min(end, len(source)))
     line_start = max(source.rfind("\n", 0, start), source.rfind("\r", 0, start)) + 1
     match = _LINE_END.search(source, start)
     line_end = match.start() if match else len(source)
-    line = "".join(_visible(ch) for ch in source[line_start:line_end])
+    carets = max(1, min(end, line_end) - start)
+    left, right = line_start, line_end
+    if right - left > width:
+        carets = min(carets, width // 2)
+        left = max(line_start, start - width // 4)
+        right = min(line_end, max(start + carets, left + width))
+    line = "".join(_visible(ch) for ch in source[left:right])
+    column = start - left
+    if left > line_start:
+        line, column = "…" + line, column + 1
+    if right < line_end:
+        line += "…"
     line_no = len(_LINE_END.findall(source, 0, line_start)) + 1
-    column = start - line_start
-    width = max(1, min(end, line_end) - start)
     prefix = f"{line_no} | "
-    return f"{prefix}{line}\n{' ' * (len(prefix) + column)}{'^' * width}"
+    return f"{prefix}{line}\n{' ' * (len(prefix) + column)}{'^' * carets}"
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")

@@ -324,6 +324,10 @@ class _Parser:
                                   "'=' needs a name on its left, as in q = x + y", token[2], token[3])
             raise EngineError("missing_operand",
                               f"expected a number, a name or '(' but found {found}", token[2], token[3])
+        if token[0] == ASSIGN and previous[0] == ASSIGN and previous[3] == token[2]:
+            raise EngineError("unexpected_token",
+                              "'==' is not an operator: compgraph has no comparisons; a single '=' "
+                              "names a value, as in q = x + y", previous[2], token[3])
         if token[0] in (END, SEP):
             # Point at the dangling operator: the caret goes where the fix is.
             raise EngineError("missing_operand",
