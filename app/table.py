@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from engine.ops import OPERATORS
+
 
 def fmt(x) -> str:
     if x is None:
@@ -53,10 +55,8 @@ def describe_step(result: dict, step: dict) -> str:
         node = nodes[step["node"]]
         if step["kind"] == "input":
             return f"forward   {node['name']} = {fmt(step['value'])}"
-        numbers = dict(zip("ab", (fmt(v) for v in step["operands"]), strict=False))
-        template = result_template(result, node)
-        return (f"forward   {node['name']} = {node['expression']} = {template.format(**numbers)} "
-                f"= {fmt(step['value'])}")
+        numbers = OPERATORS[node["op"]].render(*[fmt(v) for v in step["operands"]])
+        return f"forward   {node['name']} = {node['expression']} = {numbers} = {fmt(step['value'])}"
     if step["kind"] == "seed":
         return f"backward  ∂{out}/∂{out} = 1"
     src, tgt = nodes[step["source"]]["name"], nodes[step["node"]]["name"]
@@ -66,8 +66,3 @@ def describe_step(result: dict, step: dict) -> str:
         line += f"   (contribution {step['contribution']} of {step['contributions']}, sum so far {fmt(step['grad'])})"
     return line
 
-
-def result_template(result: dict, node: dict) -> str:
-    from engine.ops import OPERATORS
-
-    return OPERATORS[node["op"]].formula

@@ -27,7 +27,7 @@ from .numbers import json_number, json_numbers
 from .parser import iter_statements
 from .trace import backward_steps, forward_steps, make_strict
 
-OPTIONS = ("merge", "gradcheck", "limits", "deadline")
+OPTIONS = ("merge", "gradcheck", "limits", "deadline", "default_value")
 
 
 @dataclass(slots=True)
@@ -121,7 +121,7 @@ def _analyze(source: str, values: Mapping[str, object] | None = None, **options)
     # Each statement's syntax tree is built into the graph and let go at once.
     graph = build_graph(iter_statements(source, limits), limits, merge=bool(options.get("merge", False)),
                         source=source)
-    variable_values, warnings = _bind_values(graph, values or {})
+    variable_values, warnings = _bind_values(graph, values or {}, options.get("default_value"))
     plan = forward_plan(graph)
     deadline.check()
     evaluation = evaluate(graph, variable_values, plan)
@@ -155,18 +155,28 @@ class Deadline:
                               "the analysis took longer than its time budget; try a smaller input", 0, 0)
 
 
-def _bind_values(graph: Graph, values: Mapping[str, object]) -> tuple[list[float], list[Warning_]]:
+def _bind_values(graph: Graph, values: Mapping[str, object],
+                 default: float | None) -> tuple[list[float], list[Warning_]]:
+    """The variables' values in order. With a `default`, a missing value is that
+    default and a warning (a page fills in variables as the user types them)."""
     if not isinstance(values, Mapping):
         raise EngineError("non_numeric_value", "values must map each variable name to a number", 0, 0)
     bound: list[float] = []
+    warnings: list[Warning_] = []
     for k, name in enumerate(graph.variables):
         start, end = graph.occurrences[k][0], graph.occurrences[k][1]
-        if name not in values:
+        if name in values:
+            bound.append(_number(name, values[name], start, end))
+        elif default is not None:
+            bound.append(_number(name, default, start, end))
+            warnings.append(Warning_("default_value", f"no value given for {quoted(name)}; using {default:g}",
+                                     start, end, k))
+        else:
             raise EngineError("missing_value", f"no value given for the variable {quoted(name)}", start, end)
-        bound.append(_number(name, values[name], start, end))
-    warnings = [
+    variables = set(graph.variables)
+    warnings += [
         Warning_("unused_value", f"{quoted(str(name))} is not a variable of this expression; its value is ignored", 0, 0)
-        for name in values if name not in set(graph.variables)
+        for name in values if name not in variables
     ]
     return bound, warnings
 
@@ -191,8 +201,8 @@ def _evaluation_warnings(graph: Graph, ev: Evaluation, source: str) -> list[Warn
     for node in ev.nonfinite_values:
         start, end = graph.span(node)
         if graph.kinds[node] is OP:
-            shown = dict(zip("ab", (_short(values[p]) for p in graph.operands(node)), strict=False))
-            message = f"{graph.ops[node].formula.format(**shown)} = {_short(values[node])}"
+            shown = [_short(values[p]) for p in graph.operands(node)]
+            message = f"{graph.ops[node].render(*shown)} = {_short(values[node])}"
         else:
             message = f"the value of {quoted(graph.label(node))} is {_short(values[node])}"
         warnings.append(Warning_("non_finite_value", f"{message} is not a finite number",
@@ -201,8 +211,7 @@ def _evaluation_warnings(graph: Graph, ev: Evaluation, source: str) -> list[Warn
         target, source_node = graph.edge_targets[edge], graph.edge_source(edge)
         operand = graph.edge_operands[edge]
         start, end = graph.span(target)
-        formula = graph.ops[target].partials[operand].formula.format(
-            **dict(zip("ab", (names[p] for p in graph.operands(target)), strict=False)))
+        formula = graph.ops[target].partials[operand].render(*[names[p] for p in graph.operands(target)])
         warnings.append(Warning_(
             "non_finite_gradient",
             f"the local gradient ∂{names[target]}/∂{names[source_node]} = {formula} is not finite here, "

@@ -37,29 +37,22 @@ def operand_names(graph: Graph, source: str) -> list[str]:
 def node_formulas(graph: Graph, names: list[str]) -> list[list[str] | None]:
     """Per node, the local derivative formula w.r.t. each operand (None for leaves)."""
     formulas: list[list[str] | None] = []
-    cache: dict[tuple, list[str]] = {}
-    for node, kind in enumerate(graph.kinds):
-        if kind is not OP:
+    kinds, ops, operands = graph.kinds, graph.ops, graph.operands
+    for node in range(len(kinds)):
+        if kinds[node] is not OP:
             formulas.append(None)
             continue
-        op = graph.ops[node]
-        operands = graph.operands(node)
-        key = (op.name, *(names[p] for p in operands))
-        rendered = cache.get(key)
-        if rendered is None:
-            letters = dict(zip("ab", key[1:], strict=False))
-            rendered = [partial.formula.format(**letters) for partial in op.partials]
-            cache[key] = rendered
-        formulas.append(rendered)
+        shown = [names[p] for p in operands(node)]
+        formulas.append([partial.render(*shown) for partial in ops[node].partials])
     return formulas
 
 
 def node_expressions(graph: Graph, names: list[str]) -> list[str | None]:
     """Per operator node, its forward written with its operands' names: "x + y"."""
+    kinds, ops, operands = graph.kinds, graph.ops, graph.operands
     return [
-        graph.ops[node].formula.format(**dict(zip("ab", (names[p] for p in graph.operands(node)), strict=False)))
-        if kind is OP else None
-        for node, kind in enumerate(graph.kinds)
+        ops[node].render(*[names[p] for p in operands(node)]) if kinds[node] is OP else None
+        for node in range(len(kinds))
     ]
 
 

@@ -45,7 +45,8 @@ _TOKEN = re.compile(
 
 
 def tokenize(source: str) -> Iterator[Token]:
-    """The tokens of `source` as they are found, ending with END (or BAD at the first bad character)."""
+    """The tokens of `source` as they are found, ending with END (or BAD at the first bad
+    character), which then repeats forever, so a reader never needs to check for exhaustion."""
     canonical = CANONICAL_OPS.get
     for match in _TOKEN.finditer(source):
         kind = match.lastgroup
@@ -57,16 +58,18 @@ def tokenize(source: str) -> Iterator[Token]:
             offset = forbidden_in_comment(text)
             if offset is None:
                 continue
-            yield (BAD, reject(source, start + offset), start + offset, start + offset + 1)
-            return
+            yield from _forever((BAD, reject(source, start + offset), start + offset, start + offset + 1))
         elif kind == BAD:
-            yield (BAD, reject(source, start), start, end)
-            return
+            yield from _forever((BAD, reject(source, start), start, end))
         elif kind == END:
-            yield (END, "", start, end)
-            return
+            yield from _forever((END, "", start, end))
         yield (kind, text, start, end)
     raise AssertionError("the token pattern always ends with END or BAD")  # pragma: no cover
+
+
+def _forever(token: Token) -> Iterator[Token]:
+    while True:
+        yield token
 
 
 def raise_if_bad(token: Token) -> None:

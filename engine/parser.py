@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from .errors import EngineError, quoted
 from .lexer import (
     ASSIGN,
-    BAD,
     COMMA,
     END,
     LPAREN,
@@ -86,15 +85,14 @@ class _Parser:
 
     def __init__(self, source: str, tokens: Iterator[Token], limits: Limits):
         self.source = source
-        self.stream = tokens
+        self.next_token = tokens.__next__
         self.max_depth = limits.max_depth
-        self.token: Token = next(tokens)
-        self.ahead: Token = self.token if self.token[0] in (END, BAD) else next(tokens)
+        self.token: Token = self.next_token()
+        self.ahead: Token = self.next_token()
 
     def advance(self) -> None:
-        self.token = ahead = self.ahead
-        if ahead[0] is not END and ahead[0] is not BAD:
-            self.ahead = next(self.stream)
+        self.token = self.ahead
+        self.ahead = self.next_token()
 
     # -- statements -------------------------------------------------------
 
@@ -142,23 +140,23 @@ class _Parser:
         pending: list[tuple] = []
         depth = 0
         expect_operand = True
+        next_token = self.next_token
+        token, ahead = self.token, self.ahead  # kept local in this hot loop; written back on return
         while True:
-            token = self.token
             kind = token[0]
             if expect_operand:
                 if kind == NUM:
                     operands.append(self.number(token))
                     expect_operand = False
                 elif kind == NAME:
-                    if self.ahead[0] == LPAREN:
+                    if ahead[0] == LPAREN:
                         op = self.function(token)
                         depth += 1
                         if depth > self.max_depth:
-                            self.too_deep(self.ahead)
+                            self.too_deep(ahead)
                         pending.append((_CALL, op, token[2], token[3], [len(operands), 0]))
-                        self.advance()
-                        previous = self.token  # the call's '('
-                        self.advance()
+                        previous = ahead  # the call's '('
+                        token, ahead = next_token(), next_token()
                         continue
                     else:
                         operands.append(self.name(token))
@@ -206,11 +204,12 @@ class _Parser:
                     if depth > 0:
                         self.unclosed(pending)
                     self.reduce_while_tighter(operands, pending, -1, False)
+                    self.token, self.ahead = token, ahead
                     return operands[0]
                 else:
                     self.unexpected_after_operand(token, previous)
             previous = token
-            self.advance()
+            token, ahead = ahead, next_token()
 
     # -- reductions ---------------------------------------------------------
 

@@ -27,6 +27,10 @@ class Partial:
     formula: str
     local: Callable[..., float]
 
+    def render(self, *operand_names: str) -> str:
+        """The formula with the operands' names filled in: render("q", "z") of q·z's first partial is "z"."""
+        return _positional(self.formula).format(*operand_names)
+
 
 @dataclass(frozen=True, slots=True)
 class Operator:
@@ -44,6 +48,20 @@ class Operator:
     right_assoc: bool = False
     convention: str = ""  # what the derivative is at a non-differentiable point
 
+    def render(self, *operand_names: str) -> str:
+        """The forward written with the operands' names: render("x", "y") of add is "x + y"."""
+        return _positional(self.formula).format(*operand_names)
+
+
+def _positional(template: str) -> str:
+    """"{b}·{a}" -> "{1}·{0}": positional fields format faster than named ones."""
+    cached = _POSITIONAL.get(template)
+    if cached is None:
+        cached = _POSITIONAL[template] = template.replace("{a}", "{0}").replace("{b}", "{1}")
+    return cached
+
+
+_POSITIONAL: dict[str, str] = {}
 
 OPERATORS: dict[str, Operator] = {}  # by canonical name
 FUNCTIONS: dict[str, Operator] = {}  # by every name it can be called by
