@@ -23,12 +23,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import engine  # noqa: E402
+from bench.programs import make_program  # noqa: E402
 from engine.evaluate import evaluate, forward_plan  # noqa: E402
 from engine.gradcheck import central_differences  # noqa: E402
 from engine.graph import build_graph  # noqa: E402
 from engine.parser import parse  # noqa: E402
-
-from bench.programs import make_program  # noqa: E402
 
 LIMITS = engine.Limits(max_source_chars=50_000_000, max_nodes=2_000_000,
                        max_gradcheck_evaluations=10**9)
@@ -152,7 +151,11 @@ def main():
     for n in args.sizes:
         r = run_size(n, args.repeat)
         rows.append(r)
-        per = lambda t: t / r["n"] * us  # noqa: E731
+        n_nodes = r["n"]
+
+        def per(t: float, n_nodes: int = n_nodes) -> float:
+            return t / n_nodes * us
+
         print(f"{r['n']:>8} {r['bytes'] / 1024:>7.0f} | {per(r['parse']):>6.2f} {per(r['core']):>8.2f} "
               f"{per(r['check']):>8.2f} {per(r['json']):>6.2f} {per(r['full']):>6.2f} | "
               f"{per(r['micro']):>9.2f} | {r['core'] / r['micro']:>10.3f} "

@@ -22,12 +22,13 @@ from .evaluate import Evaluation, Warning_, evaluate, forward_plan
 from .gcpause import collector_paused
 from .gradcheck import central_differences
 from .graph import OP, Graph, build_graph
+from .layout import layout_graph
 from .limits import Limits
 from .numbers import json_number, json_numbers
 from .parser import iter_statements
 from .trace import backward_steps, forward_steps, make_strict
 
-OPTIONS = ("merge", "gradcheck", "limits", "deadline", "default_value")
+OPTIONS = ("merge", "gradcheck", "limits", "deadline", "default_value", "layout")
 
 
 @dataclass(slots=True)
@@ -37,6 +38,7 @@ class Analysis:
     evaluation: Evaluation
     gradcheck: dict[str, dict] | None
     warnings: list[Warning_]
+    layout: dict | None = None  # node positions and edge routes for drawing, when asked for
 
     @property
     def value(self) -> float:
@@ -98,6 +100,7 @@ class Analysis:
             "steps": steps,
             "gradcheck": gradcheck,
             "warnings": [w.to_dict() for w in self.warnings],
+            **({"layout": self.layout} if self.layout is not None else {}),
         }
 
     def to_json(self) -> bytes:
@@ -137,7 +140,17 @@ def _analyze(source: str, values: Mapping[str, object] | None = None, **options)
             warnings.append(Warning_("gradcheck_skipped",
                                      f"numerical gradient check skipped: {len(graph.variables):,} variables "
                                      f"× {len(plan):,} operations is too much work", 0, 0))
-    return Analysis(source, graph, evaluation, gradcheck, warnings)
+    drawing = graph_layout(graph) if options.get("layout") else None
+    return Analysis(source, graph, evaluation, gradcheck, warnings, drawing)
+
+
+def graph_layout(graph: Graph) -> dict:
+    """Where to draw each node and edge: inputs on the left, the output on the right."""
+    texts = []
+    for node in range(len(graph)):
+        op, label = graph.ops[node], graph.label(node)
+        texts.append(label if op is None else (f"{op.symbol} {label}" if label else op.symbol))
+    return layout_graph(graph.inputs, graph.kinds, texts, graph.output)
 
 
 class Deadline:

@@ -1,0 +1,72 @@
+"""The JSON API: analyze a source, the operator catalog, the examples.
+
+Handlers stay thin: the graph route hands the validated request to the Analyzer
+and sends its bytes as they are; the catalog and examples are serialized once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from ..catalog import catalog
+from ..examples import examples
+from ..runner import Analyzer
+from ..schemas import Catalog, ErrorResponse, ExampleList, GraphRequest, GraphResponse
+from ..strict_json import StrictJSONRoute
+
+router = APIRouter(prefix="/api", route_class=StrictJSONRoute, tags=["api"])
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorResponse, "description": description}
+
+
+GRAPH_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _error("The engine rejected the source or the values: `code` says why and "
+                "`start`/`end` point into the source (e.g. unknown_function, missing_value, too_deep)."),
+    413: _error("The body is larger than the configured limit (default 256 KiB); it was not read."),
+    422: _error("The body is not strict JSON (invalid_json: NaN, Infinity, 1e999, invalid UTF-8, "
+                "lone surrogates) or does not match the request schema (invalid_request: a value that "
+                "is a string, a boolean, null or an object; an unknown key)."),
+    503: _error("The server is busy (server_busy) or the analysis ran past its time budget "
+                "(time_budget_exceeded); retry after the Retry-After seconds."),
+}
+
+
+class JSONBytes(Response):
+    media_type = "application/json"
+
+
+@router.post(
+    "/graph",
+    response_model=GraphResponse,
+    responses=GRAPH_ERRORS,
+    summary="Analyze an expression or program",
+    description="Parses the source, builds the computational graph, runs the forward and backward "
+                "passes with a step trace, and checks every gradient numerically. Non-finite numbers "
+                'are the strings "nan", "inf" and "-inf"; they are results, not errors.',
+)
+async def analyze(body: GraphRequest, request: Request) -> Response:
+    analyzer: Analyzer = request.app.state.analyzer
+    return JSONBytes(await analyzer.analyze(body))
+
+
+_CATALOG = orjson.dumps(catalog())
+_EXAMPLES = orjson.dumps(examples())
+
+
+@router.get("/operators", response_model=Catalog, summary="The operator catalog",
+            description="Every operator the engine knows, read from its registry: the signs and "
+                        "function names that write it, its formula, the display formula of each "
+                        "partial derivative, and a one-line description. Also the named constants.")
+async def operators() -> Response:
+    return JSONBytes(_CATALOG)
+
+
+@router.get("/examples", response_model=ExampleList, summary="Named examples with their values")
+async def example_list() -> Response:
+    return JSONBytes(_EXAMPLES)

@@ -1,0 +1,39 @@
+"""The page and the health check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from ..schemas import Health
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES_DIR = ROOT / "templates"
+STATIC_DIR = ROOT / "static"
+
+# Autoescaping is on for .html templates: anything a template prints is text, never markup.
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+
+router = APIRouter(tags=["pages"])
+
+_HEALTHY = b'{"status":"ok"}'
+
+
+@router.get("/", response_class=HTMLResponse, summary="The page")
+async def index(request: Request) -> Response:
+    return templates.TemplateResponse(request, "index.html")
+
+
+@router.get("/healthz", response_model=Health, summary="Liveness check",
+            description="Answers at once, even while analyses run: they run in worker threads.")
+async def healthz() -> Response:
+    return Response(_HEALTHY, media_type="application/json")
+
+
+# Some load balancers and uptime checkers ask with HEAD; the HTTP server drops the body.
+router.add_api_route("/healthz", healthz, methods=["HEAD"], include_in_schema=False)
+router.add_api_route("/", index, methods=["HEAD"], include_in_schema=False)

@@ -1,0 +1,267 @@
+"""Pydantic models of every request and response body: the API's contract in /docs.
+
+Requests are validated with these models. Responses are not: the graph route
+sends the engine's own orjson bytes (`Analysis.to_json()`) and the catalog
+routes send bytes built once at start-up, because serializing through a
+model would cost more than the analysis. The response models document
+those bytes exactly, and the schemathesis test checks real responses against
+them, so a drift between engine and schema fails a test.
+
+Extension points:
+- tensors: `InputValue` and `Number` are the only places a value's type is
+  spelled; a nested list of numbers is added to each union.
+- the page's layout: `GraphResponse.layout` (`Layout`), present when asked for.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+
+# --- numbers --------------------------------------------------------------------------------
+
+NonFinite = Literal["nan", "inf", "-inf"]
+
+Number = Annotated[
+    float | NonFinite,
+    Field(description='a JSON number, or "nan", "inf", "-inf" where the value is not finite '
+                      "(strict JSON has no such numbers)"),
+]
+
+# A value the user sends: strictly a finite JSON number. Not a string ("1", "NaN"), not a
+# boolean, not null; NaN and Infinity are not JSON, and 1e999 is refused by the parser rather
+# than becoming inf.
+InputValue = Annotated[float, Field(strict=True, allow_inf_nan=False,
+                                    description="a finite JSON number")]
+
+Span = Annotated[tuple[int, int], Field(description="[start, end) code-point offsets into the source")]
+
+
+class _Closed(BaseModel):
+    """A body with exactly the documented keys (additionalProperties: false)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- POST /api/graph: request ---------------------------------------------------------------
+
+
+class Options(_Closed):
+    merge: StrictBool = Field(False, description="merge identical subexpressions into one node")
+    gradcheck: StrictBool = Field(True, description="check every gradient against a central difference")
+    layout: StrictBool = Field(False, description="also return where to draw each node and edge")
+    default_value: InputValue | None = Field(
+        None, description="a value for every variable not in `values`, each with a warning; "
+                          "the page sends 1 so that inputs appear as the user types")
+
+
+class GraphRequest(_Closed):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"source": "(x + y) * z", "values": {"x": -2, "y": 5, "z": -4},
+                                         "options": {"merge": False, "gradcheck": True}}]},
+    )
+
+    source: StrictStr = Field(description="an expression such as log(x1*x2)*sin(x2), or a program "
+                                          "of statements such as q = x + y; f = q * z")
+    values: dict[str, InputValue] = Field(default_factory=dict,
+                                          description="a value for every variable of the source")
+    options: Options = Field(default_factory=Options)
+
+
+# --- POST /api/graph: response (the engine's JSON contract) ---------------------------------
+
+
+class Node(_Closed):
+    id: int
+    kind: Literal["input", "const", "op"]
+    op: str | None = Field(description="operator name (see /api/operators); null for inputs and constants")
+    symbol: str | None = Field(description="what the graph node shows, e.g. ×")
+    label: str | None = Field(description="variable name, constant text, or the name given in the program")
+    name: str = Field(description="how the node is written inside formulas")
+    expression: str | None = Field(description="the operation with its operands' names, for op nodes")
+    inputs: list[int] = Field(description="operand node ids, in operand order")
+    value: Number
+    grad: Number | None = Field(description="d(output)/d(node); null where no gradient flows (constants)")
+    span: Span
+    formulas: list[str] | None = Field(description="local derivative formula w.r.t. each operand")
+    live: bool = Field(description="whether the node reaches the output")
+    occurrences: list[Span] | None = Field(None, description="for inputs: every span where the variable is written")
+
+
+class Edge(_Closed):
+    id: int
+    source: int = Field(description="operand node id")
+    target: int = Field(description="operator node id")
+    operand: int = Field(description="which operand of the target (0 = a, 1 = b)")
+
+
+class ForwardInputStep(_Closed):
+    phase: Literal["forward"]
+    kind: Literal["input"]
+    node: int
+    value: Number
+
+
+class ForwardOpStep(_Closed):
+    phase: Literal["forward"]
+    kind: Literal["op"]
+    node: int
+    op: str
+    inputs: list[int]
+    operands: list[Number]
+    value: Number
+
+
+class BackwardSeedStep(_Closed):
+    phase: Literal["backward"]
+    kind: Literal["seed"]
+    node: int
+    grad: Number
+
+
+class BackwardEdgeStep(_Closed):
+    phase: Literal["backward"]
+    kind: Literal["edge"]
+    edge: int
+    node: int = Field(description="the operator node the gradient flows back from")
+    source: int = Field(description="the operand node it flows into")
+    operand: int
+    upstream: Number
+    local: Number
+    local_formula: str
+    product: Number
+    grad: Number = Field(description="the operand's gradient accumulated so far")
+    contribution: int = Field(description="this is contribution k of `contributions` to the operand")
+    contributions: int
+
+
+Step = Annotated[ForwardInputStep | ForwardOpStep | BackwardSeedStep | BackwardEdgeStep,
+                 Field(discriminator="kind")]
+
+
+class GradCheck(_Closed):
+    analytic: Number
+    numeric: Number
+    rel_error: Number
+
+
+class EngineWarning(_Closed):
+    code: str
+    message: str
+    start: int
+    end: int
+    node: int | None
+
+
+class LayoutNode(_Closed):
+    id: int
+    x: float = Field(description="centre, px from the left; inputs on the left, the output on the right")
+    y: float = Field(description="centre, px from the top")
+    w: float
+    h: float
+    layer: int = Field(description="column, 0 for the inputs")
+    order: int = Field(description="position in the column, top first")
+    shape: Literal["circle", "box"]
+
+
+class LayoutEdge(_Closed):
+    id: int
+    source: int
+    target: int
+    operand: int
+    points: list[tuple[float, float]] = Field(description="polyline from source to target")
+    value_at: tuple[float, float] = Field(description="where the forward value is written (above the edge)")
+    grad_at: tuple[float, float] = Field(description="where the gradient is written (below the edge)")
+    label_anchor: Literal["start", "middle", "end"]
+
+
+class Layout(_Closed):
+    width: float
+    height: float
+    nodes: list[LayoutNode]
+    edges: list[LayoutEdge]
+
+
+class GraphResponse(_Closed):
+    value: Number
+    output: int = Field(description="id of the output node")
+    output_name: str
+    variables: list[str]
+    gradients: dict[str, Number]
+    nodes: list[Node]
+    edges: list[Edge]
+    steps: list[Step] = Field(description="forward steps, then the backward seed and one step per edge")
+    gradcheck: dict[str, GradCheck] | None = Field(description="null when the check was skipped")
+    warnings: list[EngineWarning]
+    layout: Layout | None = Field(None, description="where to draw the graph, when options.layout is true")
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+class Problem(_Closed):
+    loc: list[str | int] = Field(description="where in the request body, e.g. [\"body\", \"values\", \"x\"]")
+    msg: str
+
+
+class ErrorDetail(_Closed):
+    code: str = Field(description="stable machine-readable code, e.g. unknown_function, invalid_request")
+    message: str = Field(description="one sentence for a person")
+    start: int = Field(description="[start, end) span in the source the error points at (0, 0 if none)")
+    end: int
+    details: list[Problem] | None = Field(None, description="for invalid requests: the first few problems")
+
+
+class ErrorResponse(_Closed):
+    error: ErrorDetail
+
+
+# --- catalog, examples, health ------------------------------------------------------------------
+
+
+class PartialInfo(_Closed):
+    operand: Literal["a", "b"]
+    formula: str = Field(description="display formula of ∂out/∂operand, e.g. b for a·b w.r.t. a")
+
+
+class OperatorInfo(_Closed):
+    name: str = Field(description="canonical name, as in the graph's nodes")
+    symbol: str = Field(description="what the graph node shows")
+    arity: int
+    notation: Literal["infix", "prefix", "function"]
+    signs: list[str] = Field(description="signs that write it, canonical first (e.g. *, ×, ·)")
+    aliases: list[str] = Field(description="function names it can be called by (e.g. log, ln)")
+    formula: str = Field(description="display formula over operands a and b")
+    template: str = Field(description="the same formula with {a} and {b} placeholders, to fill in values")
+    partials: list[PartialInfo]
+    description: str
+    convention: str | None = Field(description="the derivative chosen at a non-differentiable point")
+
+
+class ConstantInfo(_Closed):
+    name: str
+    value: float
+
+
+class Catalog(_Closed):
+    operators: list[OperatorInfo]
+    constants: list[ConstantInfo]
+
+
+class Example(_Closed):
+    id: str
+    title: str
+    description: str
+    source: str
+    values: dict[str, float]
+    options: Options
+
+
+class ExampleList(_Closed):
+    examples: list[Example]
+
+
+class Health(_Closed):
+    status: Literal["ok"]

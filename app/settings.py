@@ -1,0 +1,67 @@
+"""Server settings, read from COMPGRAPH_* environment variables.
+
+Every setting has a default that suits one person running `make run` on a
+laptop; a deployment changes them through the environment (a container's
+`-e COMPGRAPH_TIME_BUDGET_SECONDS=2`), never through code. Tests build their
+own `Settings(...)` and pass it to `create_app(settings)`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+import engine
+
+_ENGINE_DEFAULTS = engine.Limits()
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COMPGRAPH_", frozen=True, extra="ignore")
+
+    host: str = Field("127.0.0.1", description="interface to bind; 127.0.0.1 keeps the server private")
+    port: int = Field(8000, ge=0, le=65535, description="TCP port to listen on")
+    max_body_bytes: int = Field(256 * 1024, ge=1,
+                                description="a request body above this many bytes gets 413 before it is parsed")
+    time_budget_seconds: float = Field(5.0, gt=0,
+                                       description="wall-clock budget of one analysis, queueing included")
+    max_concurrent_analyses: int = Field(2, ge=1,
+                                         description="analyses running at once in worker threads (per process)")
+    max_queued_analyses: int = Field(32, ge=0,
+                                     description="analyses waiting for a worker; one more gets 503 at once")
+    inline_max_source_chars: int = Field(
+        64, ge=0,
+        description="a source this short (and with few values) is analyzed on the event loop: "
+                    "it costs less than handing it to a thread; 0 sends every analysis to a thread")
+    gil_switch_interval_ms: float = Field(
+        1.0, gt=0,
+        description="how often a running analysis thread hands the GIL back (Python's default is 5 ms); "
+                    "shorter keeps the event loop, and so /healthz, responsive while analyses run")
+    max_source_chars: int = Field(_ENGINE_DEFAULTS.max_source_chars, ge=1,
+                                  description="engine limit: characters of source")
+    # Lower than the engine's own ceiling (50,000): 10,000 nodes already make a 4-8 MB answer,
+    # far more than a page can draw, and each larger answer holds the GIL for longer.
+    max_nodes: int = Field(10_000, ge=1, description="engine limit: nodes of the graph")
+    max_depth: int = Field(_ENGINE_DEFAULTS.max_depth, ge=1,
+                           description="engine limit: nesting of parentheses and calls")
+    max_gradcheck_evaluations: int = Field(
+        _ENGINE_DEFAULTS.max_gradcheck_evaluations, ge=0,
+        description="engine limit: the gradient check is skipped above variables × operations")
+    access_log: bool = Field(False, description="log one line per request (uvicorn's access log)")
+    log_level: str = Field("info", description="uvicorn's log level")
+
+    def engine_limits(self) -> engine.Limits:
+        return engine.Limits(
+            max_source_chars=self.max_source_chars,
+            max_nodes=self.max_nodes,
+            max_depth=self.max_depth,
+            max_gradcheck_evaluations=self.max_gradcheck_evaluations,
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings from the environment, read once per process (get_settings.cache_clear() rereads)."""
+    return Settings()
