@@ -20,14 +20,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 # default-src 'self' with no 'unsafe-inline' forbids inline scripts, inline event handlers and
 # scripts from elsewhere; object-src, base-uri and frame-ancestors do not fall back to
 # default-src, so each is closed explicitly.
+# img-src also admits blob: images, which the page makes itself when it exports the graph as
+# PNG (the SVG drawn into a canvas); images cannot run script.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'; img-src 'self' blob:"
 )
 
 # Swagger UI's stylesheet draws its icons as data: SVG images. The /docs page alone may show
-# them; images cannot run script, and everything else about the policy stays the same.
+# them; everything else about the policy stays the same.
 DOCS_PATH = "/docs"
-DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY + "; img-src 'self' data:"
+DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("img-src 'self' blob:", "img-src 'self' data:")
 
 _OTHER_HEADERS: list[tuple[bytes, bytes]] = [
     (b"x-content-type-options", b"nosniff"),

@@ -74,15 +74,17 @@ async def test_healthz(client: httpx.AsyncClient) -> None:
     assert (await client.head("/healthz")).status_code == 200  # for load balancers that ask with HEAD
 
 
-async def test_index_page_and_its_stylesheet(client: httpx.AsyncClient) -> None:
+async def test_index_page_and_its_assets(client: httpx.AsyncClient) -> None:
     page = await client.get("/")
     assert page.status_code == 200
     assert page.headers["content-type"] == "text/html; charset=utf-8"
-    assert "<title>compgraph</title>" in page.text
-    assert '<link rel="stylesheet" href="/static/placeholder.css">' in page.text
-    css = await client.get("/static/placeholder.css")
-    assert css.status_code == 200
-    assert css.headers["content-type"].startswith("text/css")
+    assert "<title>compgraph: watch backpropagation</title>" in page.text
+    assert '<link rel="stylesheet" href="/static/css/app.css">' in page.text
+    assert '<script type="module" src="/static/js/main.js"></script>' in page.text
+    for asset, kind in (("/static/css/app.css", "text/css"), ("/static/js/main.js", "text/javascript")):
+        response = await client.get(asset)
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith(kind)
 
 
 async def test_docs_are_served_from_this_server(client: httpx.AsyncClient) -> None:

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 EXPECTED_HEADERS = {
     "content-security-policy": "default-src 'self'; object-src 'none'; base-uri 'none'; "
-                               "frame-ancestors 'none'; form-action 'self'",
+                               "frame-ancestors 'none'; form-action 'self'; img-src 'self' blob:",
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
     "x-frame-options": "DENY",
@@ -42,7 +42,7 @@ async def _chunks() -> Any:
 REQUESTS: list[tuple[str, str, dict[str, Any], int]] = [
     ("GET", "/healthz", {}, 200),
     ("GET", "/", {}, 200),
-    ("GET", "/static/placeholder.css", {}, 200),
+    ("GET", "/static/css/app.css", {}, 200),
     ("GET", "/static/swagger-init.js", {}, 200),
     ("GET", "/docs", {}, 200),
     ("GET", "/docs/assets/swagger-ui-bundle.js", {}, 200),
@@ -83,7 +83,7 @@ async def test_every_response_carries_the_security_headers(
     assert response.status_code == status
     expected = EXPECTED_HEADERS
     if path == "/docs":  # Swagger UI's icons are data: images; nothing else is relaxed
-        policy = EXPECTED_HEADERS["content-security-policy"] + "; img-src 'self' data:"
+        policy = EXPECTED_HEADERS["content-security-policy"].replace("blob:", "data:")
         expected = {**EXPECTED_HEADERS, "content-security-policy": policy}
     for name, value in expected.items():
         assert response.headers.get_list(name) == [value], name
@@ -97,6 +97,7 @@ def test_the_policy_allows_nothing_inline_and_nothing_from_elsewhere() -> None:
     assert directives["frame-ancestors"] == "'none'"
     assert "unsafe" not in CONTENT_SECURITY_POLICY
     assert "script-src" not in directives and "style-src" not in directives  # no widening
+    assert directives["img-src"] == "'self' blob:"  # the page's own PNG export
     docs = dict(part.strip().split(" ", 1) for part in DOCS_CONTENT_SECURITY_POLICY.split(";"))
     assert docs == {**directives, "img-src": "'self' data:"}
 

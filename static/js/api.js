@@ -1,0 +1,44 @@
+// Talking to the server: every number on the page comes from these responses.
+
+async function postJson(url, body, signal) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+    signal,
+  });
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  return { status: response.status, data };
+}
+
+// Analyze a source. Resolves to {result} or {error: {code, message, start, end}}.
+export async function analyze(source, values, signal) {
+  const { status, data } = await postJson(
+    "/api/graph",
+    { source, values, options: { layout: true, default_value: 1 } },
+    signal,
+  );
+  if (status === 200 && data) return { result: data };
+  if (data && data.error) return { error: data.error };
+  const message = status === 413 ? "the source is too large for the server"
+    : `the server answered ${status}`;
+  return { error: { code: `http_${status}`, message, start: 0, end: 0 } };
+}
+
+export async function fetchExamples() {
+  const response = await fetch("/api/examples");
+  if (!response.ok) return [];
+  const data = await response.json();
+  return Array.isArray(data) ? data : data.examples || [];
+}
+
+export async function fetchOperators() {
+  const response = await fetch("/api/operators");
+  if (!response.ok) return { operators: [], constants: [] };
+  return response.json();
+}

@@ -1,0 +1,98 @@
+// Each step in the lecture's words, with the engine's numbers:
+//   forward   q = x + y = −2 + 5 = 3
+//   backward  ∂f/∂x = ∂f/∂q · ∂q/∂x = −4 · 1 = −4   (upstream · local)
+// At fan-out, each contribution and the running sum.
+
+import { formatNumber as fmt } from "./format.js";
+
+function fillTemplate(template, parts) {
+  return template.replace(/\{([ab])\}/g, (_, letter) => parts[letter === "a" ? 0 : 1] ?? "");
+}
+
+export class Explainer {
+  constructor(result, catalog) {
+    this.result = result;
+    this.nodes = result.nodes;
+    this.out = result.output_name;
+    // Each operator's forward as a template over {a} and {b}, to write the numbers in.
+    this.forms = new Map((catalog?.operators || []).map((op) => [op.name, op.template]));
+  }
+
+  name(id) {
+    return this.nodes[id].name;
+  }
+
+  // {title, lines: [{label?, text, kind?}], speech} for step i (or the start).
+  explain(replay, i) {
+    if (i < 0) {
+      return {
+        title: "Ready",
+        lines: [{ text: "Press ▶ or → to start the forward pass." }],
+        speech: "Ready. Press the right arrow to start the forward pass.",
+      };
+    }
+    const step = replay.steps[i];
+    if (step.phase === "forward") return this.forward(step);
+    if (step.kind === "seed") {
+      const text = `∂${this.out}/∂${this.out} = 1`;
+      return {
+        title: "Backward pass: seed",
+        lines: [
+          { text, kind: "grad" },
+          { text: "Every other gradient starts at 0 and is accumulated as contributions arrive." },
+        ],
+        speech: `Backward pass. The gradient of ${this.out} with respect to itself is 1; every other gradient starts at 0.`,
+      };
+    }
+    return this.backward(replay, step, i);
+  }
+
+  forward(step) {
+    const node = this.nodes[step.node];
+    if (step.kind === "input") {
+      const text = `${node.name} = ${fmt(step.value)}`;
+      return { title: "Forward pass: input", lines: [{ text, kind: "value" }], speech: `Input ${text}.` };
+    }
+    const template = this.forms.get(step.op);
+    const numbers = template ? fillTemplate(template, step.operands.map((v) => fmt(v))) : step.operands.map((v) => fmt(v)).join(", ");
+    const named = node.label ? `${node.name} = ` : "";
+    const text = `${named}${node.expression} = ${numbers} = ${fmt(step.value)}`;
+    return {
+      title: "Forward pass",
+      lines: [{ text, kind: "value" }],
+      speech: `Forward: ${named}${node.expression} equals ${fmt(step.value)}.`,
+    };
+  }
+
+  backward(replay, step, i) {
+    const out = this.out;
+    const src = this.name(step.source);
+    const tgt = this.name(step.node);
+    const chain = `∂${out}/∂${src} = ∂${out}/∂${tgt} · ∂${tgt}/∂${src}`;
+    const numbers = `${fmt(step.upstream)} · ${fmt(step.local)} = ${fmt(step.product)}`;
+    const lines = [
+      { text: `${chain} = ${numbers}`, kind: "grad" },
+      { label: "upstream", text: `∂${out}/∂${tgt} = ${fmt(step.upstream)}` },
+      {
+        label: "local",
+        text: step.local_formula === fmt(step.local)
+          ? `∂${tgt}/∂${src} = ${step.local_formula}`
+          : `∂${tgt}/∂${src} = ${step.local_formula} = ${fmt(step.local)}`,
+      },
+    ];
+    let speech = `Backward: gradient of ${out} with respect to ${src}: upstream ${fmt(step.upstream)} times local ${fmt(step.local)} gives ${fmt(step.product)}.`;
+    if (step.contributions > 1) {
+      const before = replay.before[i];
+      const sum = step.contribution === 1
+        ? `${fmt(step.product)}`
+        : `${fmt(before)} + ${fmt(step.product)} = ${fmt(step.grad)}`;
+      lines.push({
+        label: `contribution ${step.contribution} of ${step.contributions}`,
+        text: `running sum ∂${out}/∂${src} = ${sum}`,
+        kind: "sum",
+      });
+      speech += ` Contribution ${step.contribution} of ${step.contributions}; running sum ${fmt(step.grad)}.`;
+    }
+    return { title: "Backward pass", lines, speech };
+  }
+}

@@ -1,0 +1,89 @@
+// Export the current view as SVG or PNG (for slides): the graph with its numbers,
+// styled by resolved colours so the file looks the same outside the page.
+
+const PROPERTIES = [
+  "fill", "stroke", "stroke-width", "stroke-dasharray", "font-family", "font-size",
+  "font-weight", "font-style", "opacity", "visibility", "paint-order",
+];
+
+// The page forbids inline styles (CSP), so the export carries its own <style>
+// block: each distinct computed style gets a rule, and elements point at theirs
+// through a data attribute. The block is added to the serialized text only.
+function styleSheetFor(source, target) {
+  const sourceElements = [source, ...source.querySelectorAll("*")];
+  const targetElements = [target, ...target.querySelectorAll("*")];
+  const rules = new Map();
+  sourceElements.forEach((element, i) => {
+    const style = window.getComputedStyle(element);
+    const declarations = PROPERTIES.map((name) => `${name}:${style.getPropertyValue(name)}`).join(";");
+    if (!rules.has(declarations)) rules.set(declarations, rules.size);
+    targetElements[i].setAttribute("data-s", String(rules.get(declarations)));
+  });
+  return [...rules].map(([declarations, id]) => `[data-s="${id}"]{${declarations}}`).join("\n");
+}
+
+export function exportSvgText(svg, bounds) {
+  const clone = svg.cloneNode(true);
+  const css = styleSheetFor(svg, clone);
+  const margin = 24;
+  const width = bounds.width + 2 * margin;
+  const height = bounds.height + 2 * margin;
+  clone.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  clone.setAttribute("viewBox", `${-margin} ${-margin} ${width} ${height}`);
+  clone.setAttribute("width", String(width));
+  clone.setAttribute("height", String(height));
+  clone.removeAttribute("class");
+  const background = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+  background.setAttribute("x", String(-margin));
+  background.setAttribute("y", String(-margin));
+  background.setAttribute("width", String(width));
+  background.setAttribute("height", String(height));
+  background.setAttribute("fill", window.getComputedStyle(svg).getPropertyValue("--canvas").trim() || "#ffffff");
+  clone.insertBefore(background, clone.firstChild);
+  const text = new XMLSerializer().serializeToString(clone);
+  const styled = text.replace(/^(<svg[^>]*>)/, `$1<style>${css.replace(/</g, "")}</style>`);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${styled}`;
+}
+
+function download(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function downloadSvg(svg, bounds) {
+  const text = exportSvgText(svg, bounds);
+  download(new Blob([text], { type: "image/svg+xml" }), "compgraph.svg");
+  return text;
+}
+
+export function downloadPng(svg, bounds, scale = 2) {
+  const text = exportSvgText(svg, bounds);
+  const url = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
+  return new Promise((resolve, reject) => {
+    const image = new Image();
+    image.onload = () => {
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.ceil(image.width * scale);
+      canvas.height = Math.ceil(image.height * scale);
+      const context = canvas.getContext("2d");
+      context.scale(scale, scale);
+      context.drawImage(image, 0, 0);
+      URL.revokeObjectURL(url);
+      canvas.toBlob((blob) => {
+        download(blob, "compgraph.png");
+        resolve(blob);
+      }, "image/png");
+    };
+    image.onerror = (error) => {
+      URL.revokeObjectURL(url);
+      reject(error);
+    };
+    image.src = url;
+  });
+}

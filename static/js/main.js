@@ -1,0 +1,291 @@
+// Wiring: editor -> server -> replay -> graph, panel and timeline.
+
+import { analyze, fetchExamples, fetchOperators } from "./api.js";
+import { Editor } from "./editor.js";
+import { Explainer } from "./explain.js";
+import { downloadPng, downloadSvg } from "./exportview.js";
+import { formatNumber as fmt } from "./format.js";
+import { PanZoom } from "./panzoom.js";
+import { Player } from "./player.js";
+import { GraphView } from "./render.js";
+import { Replay } from "./replay.js";
+import { Timeline } from "./timeline.js";
+import { NodeInfo } from "./nodeinfo.js";
+import { readUrl, writeUrl } from "./urlstate.js";
+import { applyTheme, initialTheme } from "./theme.js";
+import { Summary } from "./summary.js";
+
+const $ = (selector) => document.querySelector(selector);
+const HIDDEN_WARNINGS = new Set(["default_value", "unused_value"]); // the page's own doing
+
+const app = {
+  result: null,
+  replay: null,
+  view: null,
+  explainer: null,
+  catalog: { operators: [], constants: [] },
+  requestId: 0,
+  inFlight: null,
+  keepStep: false,
+};
+
+const graph = new GraphView($("#graph"));
+const panzoom = new PanZoom($("#graph"));
+const summary = new Summary($("#summary"));
+const nodeInfo = new NodeInfo($("#node-info"));
+
+const player = new Player({ onChange: (k, previous, rebuilt) => showStep(k, previous, rebuilt) });
+const timeline = new Timeline({
+  root: $("#timeline"),
+  player,
+});
+
+const editor = new Editor({
+  textarea: $("#source"),
+  mirror: $("#source-mirror"),
+  errorBox: $("#error"),
+  variablesBox: $("#variables"),
+  onSourceChange: () => schedule(300, false),
+  onValuesChange: () => schedule(200, true),
+});
+
+let timer = 0;
+function schedule(delay, keepStep) {
+  clearTimeout(timer);
+  app.keepStep = app.keepStep || keepStep;
+  timer = setTimeout(() => run(), delay);
+}
+
+// Ask the engine; show the graph, or the error while keeping the last good graph.
+async function run({ step = null } = {}) {
+  const id = ++app.requestId;
+  app.inFlight?.abort();
+  const controller = new AbortController();
+  app.inFlight = controller;
+  const source = editor.source;
+  $("#status").textContent = "Analyzing…";
+  let answer;
+  try {
+    answer = await analyze(source, editor.currentValues(), controller.signal);
+  } catch (error) {
+    if (error.name === "AbortError") return;
+    answer = { error: { code: "network", message: "the server could not be reached", start: 0, end: 0 } };
+  }
+  if (id !== app.requestId) return; // a newer request is under way
+  $("#status").textContent = "";
+  if (answer.error) {
+    editor.showError(answer.error);
+    graph.setStale(Boolean(app.result));
+    app.keepStep = false;
+    return;
+  }
+  editor.showError(null);
+  graph.setStale(false);
+  show(answer.result, step);
+}
+
+function show(result, step) {
+  const keep = app.keepStep && app.replay && app.replay.length === result.steps.length;
+  const k = step === "end" ? result.steps.length : step ?? (keep ? player.k : 0);
+  app.keepStep = false;
+  app.result = result;
+  app.replay = new Replay(result);
+  app.explainer = new Explainer(result, app.catalog);
+  const engineValues = new Map(result.variables.map((name, i) => [name, result.nodes[i].value]));
+  editor.setVariables(result.variables, engineValues);
+  graph.build(result);
+  panzoom.setContent(graph.bounds.width, graph.bounds.height);
+  if (!keep) panzoom.fit();
+  showWarnings(result.warnings);
+  summary.set(result);
+  nodeInfo.setNames(result.nodes);
+  player.reset(result.steps.length, k);
+}
+
+function showWarnings(warnings) {
+  const shown = warnings.filter((w) => !HIDDEN_WARNINGS.has(w.code));
+  const box = $("#warnings");
+  box.replaceChildren(...shown.map((w) => {
+    const item = document.createElement("li");
+    item.textContent = w.message;
+    item.dataset.code = w.code;
+    if (w.end > w.start) {
+      item.addEventListener("mouseenter", () => editor.markSpans("hover", [[w.start, w.end]]));
+      item.addEventListener("mouseleave", () => editor.markSpans("hover", null));
+    }
+    return item;
+  }));
+  box.hidden = shown.length === 0;
+}
+
+// Move the view to k steps revealed: one step applies or undoes exactly one step.
+function showStep(k, previous, rebuilt) {
+  const replay = app.replay;
+  if (!replay) return;
+  if (rebuilt || !app.view || Math.abs(k - previous) > 1) {
+    app.view = replay.viewAt(k);
+    graph.update(app.view);
+  } else if (k === previous + 1) {
+    graph.update(app.view, replay.apply(app.view, previous));
+  } else if (k === previous - 1) {
+    graph.update(app.view, replay.undo(app.view, k));
+  }
+  const step = k > 0 ? replay.steps[k - 1] : null;
+  graph.highlight(step);
+  const text = app.explainer.explain(replay, k - 1);
+  renderExplanation(text);
+  if (k !== previous || rebuilt) $("#announce").textContent = text.speech;
+  timeline.render(k, replay);
+  summary.reveal(k === replay.length);
+  document.body.dataset.phase = replay.phaseAt(k);
+  writeUrl({ source: editor.source, values: editor.values, step: k, length: replay.length });
+  nodeInfo.refresh(app.view);
+}
+
+function renderExplanation({ title, lines }) {
+  $("#explain-title").textContent = title;
+  $("#explain-lines").replaceChildren(...lines.map((line) => {
+    const row = document.createElement("div");
+    row.className = `explain-line${line.kind ? ` explain-${line.kind}` : ""}`;
+    if (line.label) {
+      const label = document.createElement("span");
+      label.className = "explain-label";
+      label.textContent = line.label;
+      row.appendChild(label);
+    }
+    const text = document.createElement("span");
+    text.className = "explain-text";
+    text.textContent = line.text;
+    row.appendChild(text);
+    return row;
+  }));
+}
+
+// Hover or click a node: its numbers and formulas, and its span in the source.
+function nodeFromEvent(event) {
+  const element = event.target.closest?.(".node");
+  if (!element || !app.result) return null;
+  return app.result.nodes[Number(element.dataset.nodeId)];
+}
+
+$("#graph").addEventListener("pointerover", (event) => {
+  const node = nodeFromEvent(event);
+  if (!node) return;
+  editor.markSpans("hover", node.occurrences || [node.span]);
+  nodeInfo.show(node, app.view, event);
+});
+$("#graph").addEventListener("pointerout", (event) => {
+  if (!nodeFromEvent(event)) return;
+  editor.markSpans("hover", null);
+  nodeInfo.hideUnlessPinned();
+});
+$("#graph").addEventListener("click", (event) => {
+  const node = nodeFromEvent(event);
+  if (node) nodeInfo.pin(node, app.view, event);
+  else nodeInfo.unpin();
+});
+$("#graph").addEventListener("keydown", (event) => {
+  if (event.key !== "Enter") return;
+  const node = nodeFromEvent(event);
+  if (node) nodeInfo.pin(node, app.view, event);
+});
+
+// Keyboard: Space play/pause, ←/→ step, Home/End — unless typing somewhere.
+document.addEventListener("keydown", (event) => {
+  const typing = event.target.closest?.("textarea, input, select, [contenteditable]");
+  if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+  const actions = {
+    " ": () => player.toggle(),
+    ArrowRight: () => { player.pause(); player.forward(); },
+    ArrowLeft: () => { player.pause(); player.back(); },
+    Home: () => player.toStart(),
+    End: () => player.toEnd(),
+  };
+  const action = actions[event.key];
+  if (action && app.replay) {
+    event.preventDefault();
+    action();
+  }
+});
+
+$("#fit").addEventListener("click", () => panzoom.fit());
+$("#zoom-in").addEventListener("click", () => panzoom.zoom(1 / 1.25));
+$("#zoom-out").addEventListener("click", () => panzoom.zoom(1.25));
+$("#export-svg").addEventListener("click", () => downloadSvg($("#graph"), graph.bounds));
+$("#export-png").addEventListener("click", () => downloadPng($("#graph"), graph.bounds));
+$("#share").addEventListener("click", async () => {
+  const url = window.location.href;
+  try {
+    await navigator.clipboard.writeText(url);
+    $("#status").textContent = "Link copied";
+  } catch {
+    $("#status").textContent = "Copy the address bar to share this view";
+  }
+});
+$("#theme").addEventListener("click", () => {
+  const next = document.documentElement.dataset.theme === "dark" ? "light" : "dark";
+  applyTheme(next, $("#theme"));
+});
+$("#help-open").addEventListener("click", () => $("#help").showModal());
+$("#help-close").addEventListener("click", () => $("#help").close());
+
+function fillHelp(catalog) {
+  const rows = catalog.operators.map((op) => {
+    const row = document.createElement("tr");
+    const cells = [
+      [...(op.signs || []), ...(op.aliases || [])].join("  "),
+      op.formula,
+      op.partials.map((p) => `∂/∂${p.operand} = ${p.formula}`).join(";  "),
+      op.description + (op.convention ? ` (${op.convention})` : ""),
+    ];
+    for (const text of cells) {
+      const cell = document.createElement("td");
+      cell.textContent = text;
+      row.appendChild(cell);
+    }
+    return row;
+  });
+  $("#help-operators").replaceChildren(...rows);
+}
+
+function fillExamples(examples) {
+  const select = $("#examples");
+  for (const example of examples) {
+    const option = document.createElement("option");
+    option.value = example.id;
+    option.textContent = example.title;
+    option.title = example.description || "";
+    select.appendChild(option);
+  }
+  select.addEventListener("change", () => {
+    const example = examples.find((e) => e.id === select.value);
+    if (!example) return;
+    editor.values = new Map(Object.entries(example.values));
+    editor.inputs = new Map();
+    editor.source = example.source;
+    $("#example-description").textContent = example.description || "";
+    select.value = "";
+    run();
+  });
+}
+
+async function start() {
+  applyTheme(initialTheme(), $("#theme"));
+  const [catalog, examples] = await Promise.all([fetchOperators(), fetchExamples()]);
+  app.catalog = catalog;
+  fillHelp(catalog);
+  fillExamples(examples);
+  const state = readUrl();
+  if (state.source !== null) {
+    editor.source = state.source;
+    editor.values = state.values;
+  } else if (examples.length) {
+    editor.source = examples[0].source;
+    editor.values = new Map(Object.entries(examples[0].values));
+    $("#example-description").textContent = examples[0].description || "";
+  }
+  await run({ step: state.step });
+  document.body.dataset.ready = "true";
+}
+
+start();
