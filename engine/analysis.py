@@ -122,7 +122,8 @@ def _analyze(source: str, values: Mapping[str, object] | None = None, **options)
     limits = options.get("limits") or Limits()
     deadline = Deadline(options.get("deadline"))
     # Each statement's syntax tree is built into the graph and let go at once.
-    graph = build_graph(iter_statements(source, limits), limits, merge=bool(options.get("merge", False)),
+    merge = bool(options.get("merge", False))
+    graph = build_graph(iter_statements(source, limits, count_nodes=not merge), limits, merge=merge,
                         source=source)
     variable_values, warnings = _bind_values(graph, values or {}, options.get("default_value"))
     plan = forward_plan(graph)

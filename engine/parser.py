@@ -55,15 +55,21 @@ def parse(source: str, limits: Limits | None = None) -> Program:
     return Program(statements)
 
 
-def iter_statements(source: str, limits: Limits | None = None) -> Iterator[Statement]:
-    """The program's statements one at a time, so a caller can build each and let its tree go."""
+def iter_statements(source: str, limits: Limits | None = None, *,
+                    count_nodes: bool = True) -> Iterator[Statement]:
+    """The program's statements one at a time, so a caller can build each and let its tree go.
+
+    Every number and operation becomes its own graph node unless identical ones are
+    merged, so with `count_nodes` the parser stops at the node limit itself instead of
+    reading a huge expression to the end first."""
     limits = limits or Limits()
     if len(source) > limits.max_source_chars:
         raise EngineError(
             "source_too_long",
             f"the source has {len(source):,} characters; the limit is {limits.max_source_chars:,}",
             limits.max_source_chars, len(source))
-    return _Parser(source, tokenize(source), limits).statements()
+    budget = limits.max_nodes if count_nodes else None
+    return _Parser(source, tokenize(source), limits, budget).statements()
 
 
 def describe_token(token: Token) -> str:
@@ -83,8 +89,10 @@ class _Parser:
     """Reads tokens as the lexer makes them (only the current one and the
     next are held), so memory does not grow with the source."""
 
-    def __init__(self, source: str, tokens: Iterator[Token], limits: Limits):
+    def __init__(self, source: str, tokens: Iterator[Token], limits: Limits, node_budget: int | None):
         self.source = source
+        self.nodes_left = node_budget if node_budget is not None else -1  # -1: not counting
+        self.node_budget = node_budget
         self.next_token = tokens.__next__
         self.max_depth = limits.max_depth
         self.token: Token = self.next_token()
@@ -227,13 +235,22 @@ class _Parser:
             else:
                 right = operands.pop()
                 left = operands.pop()
+                self.made(start, end)
                 operands.append(Apply(op.name, [left, right], left.start, right.end, start, end))
 
-    @staticmethod
-    def prefix(op, start: int, end: int, operand):
+    def made(self, start: int, end: int) -> None:
+        """Count one graph node to be; past the budget, stop here."""
+        if self.nodes_left > 0:
+            self.nodes_left -= 1
+        elif self.nodes_left == 0:
+            raise EngineError("too_many_nodes", f"the graph would have more than {self.node_budget:,} nodes",
+                              start, end)
+
+    def prefix(self, op, start: int, end: int, operand):
         if op.name == "neg" and isinstance(operand, Num):
             # -2 is the number minus two, not an operation on 2
             return Num(-operand.value, "-" + operand.text, start, operand.end)
+        self.made(start, end)
         return Apply(op.name, [operand], start, operand.end, start, end)
 
     def close(self, operands: list, pending: list, token: Token) -> None:
@@ -249,6 +266,7 @@ class _Parser:
                 self.wrong_arity((kind, op, start, end, extra), count, token)
             args = operands[first_operand:]
             del operands[first_operand:]
+            self.made(start, end)
             operands.append(Apply(op.name, args, start, token[3], start, end))
 
     def comma(self, operands: list, pending: list, token: Token) -> None:
@@ -266,6 +284,8 @@ class _Parser:
                               f"superscript {quoted(token[1])} is not an exponent; write x² or x⁻¹",
                               token[2], token[3])
         exponent = Num(float(digits), digits, token[2], token[3])
+        self.made(token[2], token[3])
+        self.made(token[2], token[3])
         return Apply(_POW, [base, exponent], base.start, token[3], token[2], token[3])
 
     # -- atoms -----------------------------------------------------------------
@@ -277,6 +297,7 @@ class _Parser:
             raise EngineError("number_too_large",
                               f"the number {shown} is too large for a 64-bit float (the largest is about 1.8e308)",
                               token[2], token[3])
+        self.made(token[2], token[3])
         return Num(value, token[1], token[2], token[3])
 
     def name(self, token: Token) -> Name:

@@ -103,3 +103,12 @@ def test_sigmoid_neuron():
     assert grads["w2"] == pytest.approx(0.196611933, rel=1e-8)
     same = engine.analyze("sigmoid(w0*x0 + w1*x1 + w2)", values).gradients
     assert same == pytest.approx(grads, rel=1e-12)
+
+
+def test_a_huge_expression_stops_at_the_node_limit_while_parsing():
+    source = "+".join(["1"] * 200_001)  # 400,001 nodes to be, within the source limit of the call
+    limits = engine.Limits(max_source_chars=10**6, max_nodes=1_000)
+    with pytest.raises(engine.EngineError) as caught:
+        engine.analyze(source, {}, limits=limits)
+    assert caught.value.code == "too_many_nodes"
+    assert caught.value.start < 3_000  # stopped near the 1,000th node, not at the end
