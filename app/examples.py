@@ -102,6 +102,55 @@ EXAMPLES: list[dict[str, Any]] = [
     },
 ]
 
+_OR_POINTS = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+
+# Neural networks: tensors, losses and training. `train` holds the page's defaults for SGD.
+EXAMPLES += [
+    {
+        "id": "neuron-bce",
+        "title": "One sigmoid neuron, binary cross-entropy",
+        "description": "p = σ(X·w + b) for the four points of OR, and the loss −t log p − (1 − t) log(1 − p) "
+                       "averaged over them. A single neuron draws one line, which is enough for OR: "
+                       "train it and the loss falls towards 0.",
+        "source": "# one neuron: a weighted sum, then the sigmoid\nw = param(2)\nb = param(1)\n"
+                  "p = sigmoid(X @ w + b)\nL = bce(p, t)",
+        "values": {"X": _OR_POINTS, "t": [0.0, 1.0, 1.0, 1.0]},
+        "train": {"steps": 300, "learning_rate": 2.0},
+    },
+    {
+        "id": "xor-mlp",
+        "title": "XOR: a 2-layer network (MSE)",
+        "description": "No single line separates XOR's points, so one layer cannot learn it (Minsky & "
+                       "Papert, 1969). Two layers can: h = σ(X W1 + b1), p = σ(h W2 + b2), trained on "
+                       "(p − Y)². Train, watch the loss curve fall, then step through one update.",
+        "source": "# XOR needs a hidden layer\nW1 = param(2, 4)\nb1 = param(4)\nW2 = param(4, 1)\n"
+                  "b2 = param(1)\nh = sigmoid(X @ W1 + b1)\np = sigmoid(h @ W2 + b2)\nL = mse(p, Y)",
+        "values": {"X": _OR_POINTS, "Y": [[0.0], [1.0], [1.0], [0.0]]},
+        "train": {"steps": 1000, "learning_rate": 2.0},
+    },
+    {
+        "id": "softmax-classifier",
+        "title": "A softmax classifier, cross-entropy",
+        "description": "Six points in three classes; logits z = X W + b, and the loss is the cross-entropy "
+                       "of softmax(z) with the class labels, computed stably with log-sum-exp. Its "
+                       "gradient w.r.t. the logits is (softmax(z) − onehot(t)) / n.",
+        "source": "W = param(2, 3)\nb = param(3)\nz = X @ W + b\nL = cross_entropy(z, t)",
+        "values": {"X": [[2.0, 0.0], [1.5, 0.5], [-1.0, 1.5], [-1.5, 1.0], [0.0, -2.0], [0.5, -1.5]],
+                   "t": [0.0, 0.0, 1.0, 1.0, 2.0, 2.0]},
+        "train": {"steps": 200, "learning_rate": 0.5},
+    },
+    {
+        "id": "lecture-2layer",
+        "title": "The lecture's y = W₂ g(W₁ x)",
+        "description": "A 2-layer network in matrix notation: x ∈ R⁴, W₁ ∈ R³ˣ⁴, W₂ ∈ R²ˣ³, g the sigmoid, "
+                       "small random weights from the seed. The output is a vector, so the gradients "
+                       "shown are those of the sum of its elements. Watch ∂/∂W₁ = upstream · xᵀ: a "
+                       "3×4 matrix from a 3×1 column and a 1×4 row.",
+        "source": "W1 = param(3, 4)\nW2 = param(2, 3)\ny = W2 @ sigmoid(W1 @ x)",
+        "values": {"x": [1.0, 0.5, -1.0, 2.0]},
+    },
+]
+
 for _example in EXAMPLES:
     _example["options"] = {"merge": False, "gradcheck": True, **_example.get("options", {})}
 

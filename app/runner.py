@@ -28,11 +28,13 @@ import time
 
 import anyio
 import anyio.to_thread
+import orjson
 
 import engine
 from engine import EngineError
+from engine.train import train
 
-from .schemas import GraphRequest
+from .schemas import GraphRequest, TrainRequest
 from .settings import Settings
 
 # An inline analysis also needs few values: each unused value costs a warning.
@@ -47,6 +49,7 @@ class Analyzer:
         sys.setswitchinterval(settings.gil_switch_interval_ms / 1000)
         self.limits = settings.engine_limits()
         self.budget = settings.time_budget_seconds
+        self.train_budget = settings.train_time_budget_seconds
         self.inline_max_chars = settings.inline_max_source_chars
         self.limiter = anyio.CapacityLimiter(settings.max_concurrent_analyses)
         self.capacity = settings.max_concurrent_analyses + settings.max_queued_analyses
@@ -54,30 +57,48 @@ class Analyzer:
 
     async def analyze(self, request: GraphRequest) -> bytes:
         """The engine's JSON contract as bytes, or EngineError."""
-        deadline = time.monotonic() + self.budget
-        if len(request.source) <= self.inline_max_chars and len(request.values) <= _INLINE_MAX_VALUES:
-            return self._run(request, deadline)
+        inline = len(request.source) <= self.inline_max_chars and len(request.values) <= _INLINE_MAX_VALUES \
+            and all(isinstance(v, float) for v in request.values.values())
+        return await self._submit(self._analyze, request, self.budget, inline)
+
+    async def train(self, request: TrainRequest) -> bytes:
+        """SGD on the request's program; its losses and parameters as bytes, or EngineError."""
+        return await self._submit(self._train, request, self.train_budget, False)
+
+    async def _submit(self, work, request, budget: float, inline: bool) -> bytes:
+        deadline = time.monotonic() + budget
+        if inline:
+            return work(request, deadline, budget)
         if self.admitted >= self.capacity:
             raise EngineError("server_busy",
                               "the server is busy with other analyses; try again in a moment", 0, 0)
         self.admitted += 1
         try:
-            with anyio.fail_after(self.budget):
-                return await anyio.to_thread.run_sync(self._run, request, deadline, limiter=self.limiter)
+            with anyio.fail_after(budget):
+                return await anyio.to_thread.run_sync(work, request, deadline, budget, limiter=self.limiter)
         except TimeoutError:
-            raise _over_budget(self.budget) from None
+            raise _over_budget(budget) from None
         finally:
             self.admitted -= 1
 
-    def _run(self, request: GraphRequest, deadline: float) -> bytes:
+    def _analyze(self, request: GraphRequest, deadline: float, budget: float) -> bytes:
         if time.monotonic() > deadline:  # the budget ran out while this waited for a thread
-            raise _over_budget(self.budget)
+            raise _over_budget(budget)
         options = request.options
         result = engine.analyze(request.source, request.values, merge=options.merge,
                                 gradcheck=options.gradcheck, layout=options.layout,
-                                default_value=options.default_value, limits=self.limits,
+                                default_value=options.default_value, seed=options.seed,
+                                learning_rate=options.learning_rate, limits=self.limits,
                                 deadline=deadline)
         return result.to_json()
+
+    def _train(self, request: TrainRequest, deadline: float, budget: float) -> bytes:
+        if time.monotonic() > deadline:
+            raise _over_budget(budget)
+        result = train(request.source, request.values, steps=request.steps,
+                       learning_rate=request.learning_rate, batch_size=request.batch_size,
+                       seed=request.seed, record=request.record, limits=self.limits, deadline=deadline)
+        return orjson.dumps(result.to_dict())
 
 
 def _over_budget(budget: float) -> EngineError:

@@ -9,31 +9,93 @@ them, so a drift between engine and schema fails a test.
 
 Extension points:
 - tensors: `InputValue` and `Number` are the only places a value's type is
-  spelled; a nested list of numbers is added to each union.
+  spelled: a vector or matrix arrives as nested lists and leaves as a `Tensor`.
 - the page's layout: `GraphResponse.layout` (`Layout`), present when asked for.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import math
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
 
 # --- numbers --------------------------------------------------------------------------------
 
 NonFinite = Literal["nan", "inf", "-inf"]
 
-Number = Annotated[
+Scalar = Annotated[
     float | NonFinite,
     Field(description='a JSON number, or "nan", "inf", "-inf" where the value is not finite '
                       "(strict JSON has no such numbers)"),
 ]
 
+
+class Tensor(BaseModel):
+    """A vector or matrix value: its shape and a summary, and all its numbers when small."""
+
+    model_config = ConfigDict(extra="forbid")
+    shape: list[int]
+    min: Scalar | None = None
+    max: Scalar | None = None
+    mean: Scalar | None = None
+    norm: Scalar | None = Field(None, description="Euclidean norm of all elements")
+    data: list[Scalar] | list[list[Scalar]] | None = Field(
+        None, description="every element, row by row, when the tensor has at most 64")
+
+
+Number = Annotated[Scalar | Tensor, Field(description="a number, or a tensor on tensor programs")]
+
 # A value the user sends: strictly a finite JSON number. Not a string ("1", "NaN"), not a
 # boolean, not null; NaN and Infinity are not JSON, and 1e999 is refused by the parser rather
 # than becoming inf.
-InputValue = Annotated[float, Field(strict=True, allow_inf_nan=False,
-                                    description="a finite JSON number")]
+FiniteFloat = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+_NOT_A_VALUE = "Input should be a valid number, or a vector or matrix of numbers"
+
+
+def _number(x: Any) -> float:
+    if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
+        raise PydanticCustomError("value_type", _NOT_A_VALUE)
+    return float(x)
+
+
+def _input_value(value: Any) -> float | list:
+    """A finite number, a list of them, or a list of equally long lists of them; one clear
+    message otherwise (a union of types would report every branch it tried)."""
+    if not isinstance(value, list):
+        return _number(value)
+    if value and all(isinstance(row, list) for row in value):
+        if len({len(row) for row in value}) != 1 or not value[0]:
+            raise PydanticCustomError("value_type", "Input should be a matrix: rows of equal length")
+        return [[_number(x) for x in row] for row in value]
+    if not value:
+        raise PydanticCustomError("value_type", _NOT_A_VALUE)
+    return [_number(x) for x in value]
+
+
+_NUMBER_SCHEMA = {"type": "number"}
+InputValue = Annotated[
+    Any,
+    PlainValidator(_input_value),
+    WithJsonSchema({
+        "anyOf": [_NUMBER_SCHEMA, {"type": "array", "items": _NUMBER_SCHEMA, "minItems": 1},
+                  {"type": "array", "items": {"type": "array", "items": _NUMBER_SCHEMA, "minItems": 1},
+                   "minItems": 1}],
+        "description": "a finite JSON number, or a vector or matrix of them as nested lists "
+                       "(rows of equal length)",
+    }),
+]
 
 Span = Annotated[tuple[int, int], Field(description="[start, end) code-point offsets into the source")]
 
@@ -51,9 +113,12 @@ class Options(_Closed):
     merge: StrictBool = Field(False, description="merge identical subexpressions into one node")
     gradcheck: StrictBool = Field(True, description="check every gradient against a central difference")
     layout: StrictBool = Field(False, description="also return where to draw each node and edge")
-    default_value: InputValue | None = Field(
+    default_value: FiniteFloat | None = Field(
         None, description="a value for every variable not in `values`, each with a warning; "
                           "the page sends 1 so that inputs appear as the user types")
+    seed: StrictInt = Field(0, ge=0, le=2**63 - 1, description="seed of the parameters' initialization")
+    learning_rate: FiniteFloat | None = Field(
+        None, gt=0, lt=1e6, description="with parameters: end the trace with the SGD update w ← w − η·∂L/∂w")
 
 
 class GraphRequest(_Closed):
@@ -75,7 +140,7 @@ class GraphRequest(_Closed):
 
 class Node(_Closed):
     id: int
-    kind: Literal["input", "const", "op"]
+    kind: Literal["input", "const", "op", "param"]
     op: str | None = Field(description="operator name (see /api/operators); null for inputs and constants")
     symbol: str | None = Field(description="what the graph node shows, e.g. ×")
     label: str | None = Field(description="variable name, constant text, or the name given in the program")
@@ -88,6 +153,7 @@ class Node(_Closed):
     formulas: list[str] | None = Field(description="local derivative formula w.r.t. each operand")
     live: bool = Field(description="whether the node reaches the output")
     occurrences: list[Span] | None = Field(None, description="for inputs: every span where the variable is written")
+    shape: list[int] = Field(description="[] for a number; [n] for a vector; [rows, columns] for a matrix")
 
 
 class Edge(_Closed):
@@ -129,15 +195,29 @@ class BackwardEdgeStep(_Closed):
     source: int = Field(description="the operand node it flows into")
     operand: int
     upstream: Number
-    local: Number
+    local: Number | None = Field(description="the local gradient; null for an operator that mixes "
+                                             "elements (a matrix product), whose `rule` says what it does")
     local_formula: str
-    product: Number
+    product: Number = Field(description="this edge's contribution, upstream × local")
     grad: Number = Field(description="the operand's gradient accumulated so far")
     contribution: int = Field(description="this is contribution k of `contributions` to the operand")
     contributions: int
+    rule: str | None = Field(None, description="on tensors: how the contribution is formed, e.g. upstream · xᵀ")
+    shapes: str | None = Field(None, description="on tensors: the rule's shapes, e.g. 3×4 = 3×1 · 1×4")
 
 
-Step = Annotated[ForwardInputStep | ForwardOpStep | BackwardSeedStep | BackwardEdgeStep,
+class UpdateStep(_Closed):
+    phase: Literal["update"]
+    kind: Literal["update"]
+    node: int
+    name: str
+    learning_rate: float
+    value: Number = Field(description="the parameter before the update")
+    grad: Number
+    new_value: Number = Field(description="value − learning_rate · grad")
+
+
+Step = Annotated[ForwardInputStep | ForwardOpStep | BackwardSeedStep | BackwardEdgeStep | UpdateStep,
                  Field(discriminator="kind")]
 
 
@@ -189,13 +269,55 @@ class GraphResponse(_Closed):
     output: int = Field(description="id of the output node")
     output_name: str
     variables: list[str]
-    gradients: dict[str, Number]
+    parameters: list[str] = Field(description="names of the trainable parameters (W = param(3, 4))")
+    gradients: dict[str, Number | None] = Field(
+        description="d(output)/d(each variable and parameter); null where none flows (class labels)")
     nodes: list[Node]
     edges: list[Edge]
-    steps: list[Step] = Field(description="forward steps, then the backward seed and one step per edge")
+    steps: list[Step] = Field(description="forward steps, then the backward seed and one step per edge, "
+                                          "then (with a learning rate) one update per parameter")
     gradcheck: dict[str, GradCheck] | None = Field(description="null when the check was skipped")
     warnings: list[EngineWarning]
     layout: Layout | None = Field(None, description="where to draw the graph, when options.layout is true")
+
+
+# --- POST /api/train ---------------------------------------------------------------------------
+
+
+class TrainRequest(_Closed):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{
+            "source": "W = param(2, 1); b = param(1); p = sigmoid(X @ W + b); L = mse(p, Y)",
+            "values": {"X": [[0, 0], [0, 1], [1, 0], [1, 1]], "Y": [[0], [1], [1], [1]]},
+            "steps": 200, "learning_rate": 1.0, "seed": 0, "record": [0, 100, 200]}]},
+    )
+
+    source: StrictStr = Field(description="a program with parameters (W = param(2, 4)) that ends with a loss")
+    values: dict[str, InputValue] = Field(default_factory=dict, description="the data")
+    steps: StrictInt = Field(ge=1, le=100_000, description="how many SGD steps")
+    learning_rate: FiniteFloat = Field(gt=0, lt=1e6, description="η in w ← w − η·∂L/∂w")
+    batch_size: StrictInt | None = Field(None, ge=1, description="rows per minibatch; all rows when absent")
+    seed: StrictInt = Field(0, ge=0, le=2**63 - 1, description="seeds the initialization and the minibatches")
+    record: list[StrictInt] | None = Field(None, max_length=1000,
+                                           description="steps after which to return the parameters "
+                                                       "(default: the first and the last)")
+
+
+class ParameterSnapshot(_Closed):
+    step: int = Field(description="the parameters after this many updates")
+    values: dict[str, Number | list[float] | list[list[float]]]
+
+
+class TrainResponse(_Closed):
+    steps: int = Field(description="steps taken (fewer than asked if the loss stopped being finite)")
+    learning_rate: float
+    batch_size: int | None
+    seed: int
+    losses: list[Scalar] = Field(description="the loss at each step, before its update")
+    final_loss: Scalar | None = Field(description="the loss on all the data after the last update")
+    parameters: list[ParameterSnapshot]
+    warnings: list[str]
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -250,13 +372,19 @@ class Catalog(_Closed):
     constants: list[ConstantInfo]
 
 
+class TrainDefaults(_Closed):
+    steps: int
+    learning_rate: float
+
+
 class Example(_Closed):
     id: str
     title: str
     description: str
     source: str
-    values: dict[str, float]
+    values: dict[str, float | list[float] | list[list[float]]]
     options: Options
+    train: TrainDefaults | None = Field(None, description="suggested SGD settings, for examples with parameters")
 
 
 class ExampleList(_Closed):

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
                                 description="a request body above this many bytes gets 413 before it is parsed")
     time_budget_seconds: float = Field(5.0, gt=0,
                                        description="wall-clock budget of one analysis, queueing included")
+    train_time_budget_seconds: float = Field(30.0, gt=0,
+                                             description="wall-clock budget of one training run")
     max_concurrent_analyses: int = Field(2, ge=1,
                                          description="analyses running at once in worker threads (per process)")
     max_queued_analyses: int = Field(32, ge=0,

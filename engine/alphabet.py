@@ -8,7 +8,7 @@ other character it asks `reject` for the error to raise. The alphabet:
 - Greek letters α–ω and Α–Ω, except those drawn exactly like Latin letters
   (capital Α Β Ε Ζ Η Ι Κ Μ Ν Ο Ρ Τ Υ Χ and small ο), which would make two
   different-looking-alike names;
-- `+ - * / ^ ( ) , ; = #` and `**`, and what people paste from slides:
+- `+ - * / ^ ( ) , ; = #` and `**`; for tensors `@`, `[ ]` and `.T`; and what people paste from slides:
   `·` `×` `⋅` (times), `÷` (divide), `−` (U+2212 minus), superscripts `⁰`–`⁹` and `⁻`.
 
 Comments (`#` to the end of the line) may hold any printable text, but never

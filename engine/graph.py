@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from .errors import EngineError
 from .limits import Limits
 from .ops import CONSTANTS, OPERATORS, Operator
-from .syntax import Apply, Name, Num, Program, Statement
+from .syntax import Apply, Name, Num, Param, Program, Statement
 
-INPUT, CONST, OP = "input", "const", "op"
+INPUT, CONST, OP, PARAM = "input", "const", "op", "param"
 NONE = -1  # operand_b of a unary operator (and of leaves); operand_a of leaves
 
 
@@ -59,6 +59,13 @@ class Graph:
     output: int
     statements: Statements
     requires_grad: bytearray  # 1 where the node depends on some variable
+    # Tensors: trainable parameters (param(3, 4), named by their statement), vector and
+    # matrix literals, operators' integer arguments (the axis of sum(x, 0)), and whether
+    # the analysis must run on arrays at all.
+    parameters: dict[int, tuple[str, tuple[int, ...]]] = field(default_factory=dict)
+    tensor_constants: dict[int, object] = field(default_factory=dict)
+    op_params: dict[int, int] = field(default_factory=dict)
+    uses_tensors: bool = False
     first_edge: array = field(default_factory=lambda: array("i"))  # id of node i's first incoming edge
     edge_targets: array = field(default_factory=lambda: array("i"))
     edge_operands: array = field(default_factory=lambda: array("b"))
@@ -127,12 +134,19 @@ class _Builder:
         self.variables: dict[str, int] = {}
         self.occurrences: list[array] = []
         self.bound: dict[str, int] = {}  # program names -> provisional node id
+        self.parameters: dict[int, tuple[str, tuple[int, ...]]] = {}
+        self.tensor_constants: dict[int, object] = {}
+        self.op_params: dict[int, int] = {}
+        self.uses_tensors = False
         self.seen: dict[tuple, int] = {}  # for merge: (op, operand ids) or constant -> node
 
     def build(self, program: Iterable[Statement]) -> Graph:
         statements = Statements()
         for statement in program:
-            node = self.expression(statement.expr)
+            if type(statement.expr) is Param:
+                node = self.parameter(statement)
+            else:
+                node = self.expression(statement.expr)
             if statement.target is not None:
                 self.bound[statement.target] = node
                 if node >= 0 and self.kinds[node] is OP and self.labels[node] is None:
@@ -161,6 +175,10 @@ class _Builder:
                 results.append(self.operation(apply, a, b))
             elif type(item) is Num:
                 results.append(self.constant(item.value, item.text, item.start, item.end))
+            elif type(item) is Param:
+                raise EngineError("unnamed_parameter",
+                                  "a parameter needs a name of its own: write W = param(3, 4) on its "
+                                  "own line, then use W", item.start, item.end)
             else:
                 results.append(self.name(item))
         return results[0]
@@ -179,7 +197,23 @@ class _Builder:
         self.occurrences[index].extend((item.start, item.end))
         return -(index + 2)
 
-    def constant(self, value: float, text: str, start: int, end: int) -> int:
+    def parameter(self, statement: Statement) -> int:
+        if statement.target is None:
+            raise EngineError("unnamed_parameter",
+                              "a parameter needs a name of its own: write W = param(3, 4)",
+                              statement.expr.start, statement.expr.end)
+        leaf = statement.expr
+        node = self.new(PARAM, None, NONE, NONE, statement.target, leaf.start, leaf.end)
+        self.parameters[node] = (statement.target, leaf.shape)
+        self.uses_tensors = True
+        return node
+
+    def constant(self, value, text: str, start: int, end: int) -> int:
+        if type(value) is not float:  # a vector or matrix literal
+            node = self.new(CONST, None, NONE, NONE, text, start, end)
+            self.tensor_constants[node] = value
+            self.uses_tensors = True
+            return node
         if self.merge:
             key = ("const", value, text)
             if key in self.seen:
@@ -194,10 +228,15 @@ class _Builder:
 
     def operation(self, apply: Apply, a: int, b: int) -> int:
         if self.merge:
-            key = (apply.op, a, b)
+            key = (apply.op, a, b, apply.param)
             if key in self.seen:
                 return self.seen[key]
-        node = self.new(OP, OPERATORS[apply.op], a, b, None, apply.start, apply.end)
+        op = OPERATORS[apply.op]
+        node = self.new(OP, op, a, b, None, apply.start, apply.end)
+        if apply.param is not None:
+            self.op_params[node] = apply.param
+        if op.tensor_only:
+            self.uses_tensors = True
         if self.merge:
             self.seen[key] = node
         return node
@@ -239,6 +278,8 @@ class _Builder:
         kinds = [INPUT] * shift + self.kinds
         requires = bytearray(len(kinds))
         requires[:shift] = b"\x01" * shift
+        for node in self.parameters:
+            requires[node + shift] = 1
         first_edge, edge_targets, edge_operands = array("i"), array("i"), array("b")
         for node in range(len(kinds)):
             first_edge.append(len(edge_targets))
@@ -262,4 +303,8 @@ class _Builder:
             occurrences=self.occurrences, output=statements.nodes[-1], statements=statements,
             requires_grad=requires, first_edge=first_edge, edge_targets=edge_targets,
             edge_operands=edge_operands, source=self.source,
+            parameters={node + shift: named for node, named in self.parameters.items()},
+            tensor_constants={node + shift: v for node, v in self.tensor_constants.items()},
+            op_params={node + shift: p for node, p in self.op_params.items()},
+            uses_tensors=self.uses_tensors,
         )

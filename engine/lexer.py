@@ -18,6 +18,7 @@ from .errors import EngineError
 # Token kinds.
 NUM, NAME, OP, LPAREN, RPAREN, COMMA, SEP, ASSIGN, SUP, BAD, END = (
     "num", "name", "op", "lparen", "rparen", "comma", "sep", "assign", "sup", "bad", "end")
+LBRACKET, RBRACKET, TRANSPOSE = "lbracket", "rbracket", "transpose"  # tensors: [1, 2], W.T
 
 Token = tuple  # (kind, text, start, end); for OP the text is the canonical sign
 
@@ -29,7 +30,10 @@ _TOKEN = re.compile(
     (?:
         (?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
       | (?P<name>[A-Za-z_{GREEK_LETTERS}][A-Za-z0-9_{GREEK_LETTERS}]*)
-      | (?P<op>\*\*|[-+*/^·×⋅÷−])
+      | (?P<op>\*\*|[-+*/^·×⋅÷−@])
+      | (?P<transpose>\.T(?![A-Za-z0-9_]))
+      | (?P<lbracket>\[)
+      | (?P<rbracket>\])
       | (?P<lparen>\()
       | (?P<rparen>\))
       | (?P<comma>,)

@@ -20,18 +20,23 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
+import numpy as np
+
 from .errors import EngineError, quoted
 from .lexer import (
     ASSIGN,
     COMMA,
     END,
+    LBRACKET,
     LPAREN,
     NAME,
     NUM,
     OP,
+    RBRACKET,
     RPAREN,
     SEP,
     SUP,
+    TRANSPOSE,
     Token,
     raise_if_bad,
     tokenize,
@@ -39,9 +44,10 @@ from .lexer import (
 from .limits import Limits
 from .ops import CONSTANTS, FUNCTIONS, INFIX, OPERATORS, PREFIX
 from .ops.registry import MULTIPLICATIVE
-from .syntax import Apply, Name, Num, Program, Statement
+from .syntax import Apply, Name, Num, Param, Program, Statement
 
 _MUL = INFIX["*"]
+PARAM = "param"  # param(3, 4): a trainable tensor, a leaf rather than an operation
 _POW = "pow"
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
@@ -124,8 +130,8 @@ class _Parser:
         raise_if_bad(first)
         if first[0] == NAME and self.ahead[0] == ASSIGN:
             target = first[1]
-            if target in FUNCTIONS or target in CONSTANTS:
-                what = "function" if target in FUNCTIONS else "constant"
+            if target in FUNCTIONS or target in CONSTANTS or target == PARAM:
+                what = "constant" if target in CONSTANTS else "function"
                 raise EngineError("reserved_name",
                                   f"{quoted(target)} is a {what} and cannot be assigned to; choose another name",
                                   first[2], first[3])
@@ -156,6 +162,16 @@ class _Parser:
                 if kind == NUM:
                     operands.append(self.number(token))
                     expect_operand = False
+                elif kind == LBRACKET:
+                    literal, previous, token, ahead = self.tensor_literal(token, ahead, depth)
+                    operands.append(literal)
+                    expect_operand = False
+                    continue
+                elif kind == NAME and token[1] == PARAM and ahead[0] == LPAREN:
+                    leaf, previous, token, ahead = self.param_leaf(token, ahead)
+                    operands.append(leaf)
+                    expect_operand = False
+                    continue
                 elif kind == NAME:
                     if ahead[0] == LPAREN:
                         op = self.function(token)
@@ -193,6 +209,10 @@ class _Parser:
                     expect_operand = True
                 elif kind == SUP:
                     operands.append(self.superscript(operands.pop(), token))
+                elif kind == TRANSPOSE:
+                    base = operands.pop()
+                    self.made(token[2], token[3])
+                    operands.append(Apply("transpose", [base], base.start, token[3], token[2], token[3]))
                 elif kind == RPAREN:
                     depth -= 1
                     self.close(operands, pending, token)
@@ -262,12 +282,15 @@ class _Parser:
         if kind == _CALL:
             first_operand, commas = extra
             count = commas + 1
-            if count != op.arity:
-                self.wrong_arity((kind, op, start, end, extra), count, token)
             args = operands[first_operand:]
             del operands[first_operand:]
+            param = None
+            if op.params and count == op.arity + len(op.params):
+                param = self.integer_argument(op, args.pop())
+            elif count != op.arity:
+                self.wrong_arity((kind, op, start, end, extra), count, token)
             self.made(start, end)
-            operands.append(Apply(op.name, args, start, token[3], start, end))
+            operands.append(Apply(op.name, args, start, token[3], start, end, param))
 
     def comma(self, operands: list, pending: list, token: Token) -> None:
         self.reduce_while_tighter(operands, pending, -1, False)
@@ -290,18 +313,19 @@ class _Parser:
 
     # -- atoms -----------------------------------------------------------------
 
-    def number(self, token: Token) -> Num:
+    def number(self, token: Token, count: bool = True) -> Num:
         value = float(token[1])
         if value == float("inf"):
             shown = token[1] if len(token[1]) <= 24 else token[1][:20] + "…"
             raise EngineError("number_too_large",
                               f"the number {shown} is too large for a 64-bit float (the largest is about 1.8e308)",
                               token[2], token[3])
-        self.made(token[2], token[3])
+        if count:
+            self.made(token[2], token[3])
         return Num(value, token[1], token[2], token[3])
 
     def name(self, token: Token) -> Name:
-        if token[1] in FUNCTIONS:
+        if token[1] in FUNCTIONS or token[1] == PARAM:
             raise EngineError("function_not_called",
                               f"{quoted(token[1])} is a function: call it with its argument in parentheses, "
                               f"as in {token[1]}(x)", token[2], token[3])
@@ -319,6 +343,93 @@ class _Parser:
             hint = f"to multiply, write {token[1][:40]}*(…); known functions: {known}"
         raise EngineError("unknown_function", f"unknown function {quoted(token[1])}; {hint}",
                           token[2], token[3])
+
+    def integer_argument(self, op, arg) -> int:
+        """sum(x, 0): an operator's integer argument, written as a whole number."""
+        value = arg.value if isinstance(arg, Num) and not isinstance(arg.value, np.ndarray) else None
+        if value is None or not float(value).is_integer():
+            raise EngineError("unexpected_token",
+                              f"the {op.params[0]} of {op.names[0]}() must be a whole number, "
+                              f"as in {op.names[0]}(x, 0)", arg.start, arg.end)
+        return int(value)
+
+    def tensor_literal(self, first: Token, ahead: Token, depth: int):
+        """[1, 2] or [[1, 2], [3, 4]]: numbers in brackets, rows of equal length.
+
+        Returns the literal, its closing ']', and the next two tokens."""
+        next_token = self.next_token
+        rows: list[list] = [[]]
+        opened = [first]
+        token, ahead = ahead, next_token()
+        expect_item = True
+        sign = 1.0
+        signed: Token | None = None
+        while True:
+            kind = token[0]
+            raise_if_bad(token)
+            if kind == SEP and token[1] != ";":
+                pass  # a matrix may be written one row per line
+            elif expect_item and kind == LBRACKET and signed is None:
+                if depth + len(opened) >= self.max_depth:
+                    self.too_deep(token)
+                rows.append([])
+                opened.append(token)
+            elif expect_item and kind == OP and token[1] in "+-" and signed is None:
+                sign, signed = (-1.0 if token[1] == "-" else 1.0), token
+            elif expect_item and kind == NUM:
+                rows[-1].append(sign * self.number(token, count=False).value)
+                sign, signed = 1.0, None
+                expect_item = False
+            elif not expect_item and kind == COMMA:
+                expect_item = True
+            elif kind == RBRACKET and (not expect_item or (not rows[-1] and signed is None)):
+                if not rows[-1]:
+                    raise EngineError("unexpected_token", "an empty vector; write numbers in it, like [1, 2]",
+                                      opened[-1][2], token[3])
+                row = rows.pop()
+                opened.pop()
+                if not rows:
+                    break
+                rows[-1].append(row)
+                expect_item = False
+            elif kind in (END, SEP):
+                raise EngineError("unbalanced_parenthesis", "this '[' is never closed with ']'",
+                                  opened[-1][2], opened[-1][3])
+            else:
+                wanted = "a number" if expect_item else "',' or ']'"
+                raise EngineError("unexpected_token",
+                                  f"expected {wanted} in this vector, but found {describe_token(token)}; "
+                                  "a vector holds numbers, like [1, -2.5]", token[2], token[3])
+            token, ahead = ahead, next_token()
+        try:
+            value = np.array(row, dtype=np.float64)
+        except ValueError:
+            raise EngineError("ragged_literal", "the rows of this matrix do not all have the same length",
+                              first[2], token[3]) from None
+        self.made(first[2], token[3])
+        text = self.source[first[2]:token[3]]
+        return Num(value, text, first[2], token[3]), token, ahead, next_token()
+
+    def param_leaf(self, name: Token, ahead: Token):
+        """param(3, 4): whole-number sizes in parentheses."""
+        next_token = self.next_token
+        sizes: list[int] = []
+        token = next_token()
+        while True:
+            raise_if_bad(token)
+            if token[0] == NUM and float(token[1]).is_integer() and 1 <= float(token[1]) <= 1_000_000:
+                sizes.append(int(float(token[1])))
+                token = next_token()
+                if token[0] == COMMA:
+                    token = next_token()
+                    continue
+                if token[0] == RPAREN and len(sizes) <= 2:
+                    break
+            raise EngineError("unexpected_token",
+                              "param() takes one or two sizes, whole numbers like param(3, 4)",
+                              token[2] if token[0] != END else name[2], token[3])
+        self.made(name[2], token[3])
+        return Param(tuple(sizes), name[2], token[3]), token, next_token(), next_token()
 
     # -- errors ----------------------------------------------------------------
 
@@ -388,5 +499,7 @@ class _Parser:
         _kind, op, start, end, _ = call
         name = self.source[start:end][:40]
         expected = f"{op.arity} argument{'s' if op.arity != 1 else ''}"
+        if op.params:
+            expected += f" (and optionally {', '.join(op.params)})"
         raise EngineError("wrong_arity", f"{name}() takes {expected}, but was given {count}",
                           start, closing[3])

@@ -8,7 +8,10 @@ Printing is iterative: a 100,000-term sum prints without recursion.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+import numpy as np
 
 from .ops import OPERATORS
 from .ops.registry import POWER, UNARY
@@ -16,8 +19,17 @@ from .ops.registry import POWER, UNARY
 
 @dataclass(slots=True)
 class Num:
-    value: float
+    value: float | np.ndarray  # a number, or a vector/matrix literal [1, 2]
     text: str  # as written, for labels ("2.5", "-3")
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Param:
+    """param(3, 4): a trainable tensor of that shape, initialized from a seed."""
+
+    shape: tuple[int, ...]
     start: int
     end: int
 
@@ -37,6 +49,7 @@ class Apply:
     end: int
     op_start: int  # span of the operator sign or function name
     op_end: int
+    param: int | None = None  # an operator's integer argument: the axis of sum(x, 0)
 
 
 @dataclass(slots=True)
@@ -52,7 +65,7 @@ class Program:
     statements: list[Statement]
 
 
-Expr = Num | Name | Apply
+Expr = Num | Name | Apply | Param
 
 _ATOM = 100  # binding power of numbers, names and calls
 
@@ -62,7 +75,7 @@ def _power(node: Expr) -> int:
     if isinstance(node, Apply):
         op = OPERATORS[node.op]
         return op.precedence if op.notation != "function" else _ATOM
-    if isinstance(node, Num) and (node.value < 0 or str(node.value)[0] == "-"):
+    if isinstance(node, Num) and not isinstance(node.value, np.ndarray) and math.copysign(1.0, node.value) < 0:
         return UNARY  # a negative literal prints like unary minus
     return _ATOM
 
@@ -75,6 +88,14 @@ def format_number(value: float) -> str:
         text = str(int(value))
         return "-0" if text == "0" and str(value).startswith("-") else text
     return repr(value)
+
+
+def format_literal(value: float | np.ndarray) -> str:
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return format_number(float(value))
+        return "[" + ", ".join(format_literal(row) for row in value) + "]"
+    return format_number(value)
 
 
 def to_source(tree: Program | Expr) -> str:
@@ -97,9 +118,11 @@ def _expr_to_source(root: Expr) -> str:
         if isinstance(item, str):
             out.append(item)
         elif isinstance(item, Num):
-            out.append(format_number(item.value))
+            out.append(format_literal(item.value))
         elif isinstance(item, Name):
             out.append(item.name)
+        elif isinstance(item, Param):
+            out.append(f"param({', '.join(map(str, item.shape))})")
         else:
             work.extend(reversed(_pieces(item)))
     return "".join(out)
@@ -114,6 +137,8 @@ def _pieces(node: Apply) -> list:
             if i:
                 pieces.append(", ")
             pieces.append(arg)
+        if node.param is not None:
+            pieces.append(f", {node.param}")
         pieces.append(")")
         return pieces
     if op.notation == "prefix":

@@ -105,7 +105,7 @@ async def test_openapi_documents_every_route_with_models_and_errors(client: http
     paths = schema["paths"]
     assert sorted((path, method) for path, item in paths.items() for method in item) == [
         ("/", "get"), ("/api/examples", "get"), ("/api/graph", "post"),
-        ("/api/operators", "get"), ("/healthz", "get"),
+        ("/api/operators", "get"), ("/api/train", "post"), ("/healthz", "get"),
     ]
     refs = {
         (path, method): item[method]["responses"]["200"]["content"]
@@ -115,6 +115,7 @@ async def test_openapi_documents_every_route_with_models_and_errors(client: http
     assert refs[("/api/operators", "get")] == {"application/json": {"schema": {"$ref": "#/components/schemas/Catalog"}}}
     assert refs[("/api/examples", "get")] == {"application/json": {"schema": {"$ref": "#/components/schemas/ExampleList"}}}
     assert refs[("/healthz", "get")] == {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}
+    assert refs[("/api/train", "post")] == {"application/json": {"schema": {"$ref": "#/components/schemas/TrainResponse"}}}
     assert refs[("/", "get")] == {"text/html": {"schema": {"type": "string"}}}
     graph = paths["/api/graph"]["post"]
     assert graph["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/GraphRequest"}
@@ -213,8 +214,9 @@ async def test_unknown_function_error_body(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/graph", json={"source": "foo(x)", "values": {"x": 1}})
     assert response.json() == {"error": {
         "code": "unknown_function",
-        "message": "unknown function 'foo'; to multiply, write foo*(…); known functions: abs, cos, exp, "
-                   "log, max, min, pow, relu, sigmoid, sin, softplus, sqrt, tan, tanh",
+        "message": "unknown function 'foo'; to multiply, write foo*(…); known functions: abs, bce, cos, "
+                   "cross_entropy, exp, log, log_softmax, max, mean, min, mse, pow, relu, sigmoid, sin, "
+                   "softmax, softplus, sqrt, sum, tan, tanh, transpose",
         "start": 0, "end": 3}}
 
 
@@ -229,13 +231,20 @@ async def test_engine_limits_come_from_settings(client_for: ClientFor) -> None:
 # --- POST /api/graph: invalid requests (422) ------------------------------------------------
 
 
+NOT_A_VALUE = "Input should be a valid number, or a vector or matrix of numbers"
+
+
 @pytest.mark.parametrize(("values", "loc", "msg"), [
-    ({"x": "1"}, ["body", "values", "x"], "Input should be a valid number"),
-    ({"x": "NaN"}, ["body", "values", "x"], "Input should be a valid number"),
-    ({"x": True}, ["body", "values", "x"], "Input should be a valid number"),
-    ({"x": None}, ["body", "values", "x"], "Input should be a valid number"),
-    ({"x": {"y": 1}}, ["body", "values", "x"], "Input should be a valid number"),
-    ({"x": [1, 2]}, ["body", "values", "x"], "Input should be a valid number"),
+    ({"x": "1"}, ["body", "values", "x"], NOT_A_VALUE),
+    ({"x": "NaN"}, ["body", "values", "x"], NOT_A_VALUE),
+    ({"x": True}, ["body", "values", "x"], NOT_A_VALUE),
+    ({"x": None}, ["body", "values", "x"], NOT_A_VALUE),
+    ({"x": {"y": 1}}, ["body", "values", "x"], NOT_A_VALUE),
+    ({"x": [1, "2"]}, ["body", "values", "x"], NOT_A_VALUE),
+    ({"x": [1, True]}, ["body", "values", "x"], NOT_A_VALUE),
+    ({"x": []}, ["body", "values", "x"], NOT_A_VALUE),
+    ({"x": [[[1]]]}, ["body", "values", "x"], NOT_A_VALUE),
+    ({"x": [[1, 2], [3]]}, ["body", "values", "x"], "Input should be a matrix: rows of equal length"),
 ])
 async def test_values_are_strictly_numbers(client: httpx.AsyncClient, values: dict[str, Any],
                                            loc: list[str], msg: str) -> None:
@@ -299,9 +308,9 @@ async def test_validation_errors_are_small_and_never_echo_the_input(client: http
     assert len(response.content) <= MAX_ERROR_BYTES
     body = response.json()
     assert body["error"]["message"] == (
-        f"invalid request: body.values.{'n' * 47}…: Input should be a valid number (and 39 more)")
+        f"invalid request: body.values.{'n' * 47}…: {NOT_A_VALUE} (and 39 more)")
     assert body["error"]["details"] == [
-        {"loc": ["body", "values", "n" * 47 + "…"], "msg": "Input should be a valid number"}] * 8
+        {"loc": ["body", "values", "n" * 47 + "…"], "msg": NOT_A_VALUE}] * 8
     assert big_name not in response.text
 
 
@@ -529,6 +538,11 @@ EXAMPLE_CHECKS = {
     "gate-patterns": lambda b: b["gradients"] == {"x": -8.0, "y": 6.0, "z": 2.0, "w": 0.0} or _fail(b),
     "overflow": lambda b: (b["value"], b["gradients"]["x"]) == ("inf", "nan") or _fail(b),
     "merge": lambda b: sum(n["op"] == "mul" for n in b["nodes"]) == 1 or _fail(b),
+    "neuron-bce": lambda b: b["parameters"] == ["w", "b"] and b["nodes"][-1]["op"] == "bce" or _fail(b),
+    "xor-mlp": lambda b: b["parameters"] == ["W1", "b1", "W2", "b2"] and b["value"] > 0.25 or _fail(b),
+    "softmax-classifier": lambda b: b["gradients"]["t"] is None and b["nodes"][-1]["op"] == "cross_entropy"
+    or _fail(b),
+    "lecture-2layer": lambda b: b["value"]["shape"] == [2] and b["nodes"][1]["shape"] == [3, 4] or _fail(b),
 }
 
 

@@ -15,7 +15,15 @@ from starlette.responses import Response
 from ..catalog import catalog
 from ..examples import examples
 from ..runner import Analyzer
-from ..schemas import Catalog, ErrorResponse, ExampleList, GraphRequest, GraphResponse
+from ..schemas import (
+    Catalog,
+    ErrorResponse,
+    ExampleList,
+    GraphRequest,
+    GraphResponse,
+    TrainRequest,
+    TrainResponse,
+)
 from ..strict_json import StrictJSONRoute
 
 router = APIRouter(prefix="/api", route_class=StrictJSONRoute, tags=["api"])
@@ -53,6 +61,22 @@ class JSONBytes(Response):
 async def analyze(body: GraphRequest, request: Request) -> Response:
     analyzer: Analyzer = request.app.state.analyzer
     return JSONBytes(await analyzer.analyze(body))
+
+
+@router.post(
+    "/train",
+    response_model=TrainResponse,
+    responses=GRAPH_ERRORS,
+    summary="Train a program's parameters with SGD",
+    description="Runs `steps` steps of stochastic gradient descent, w ← w − η·∂L/∂w on every "
+                "parameter (W = param(2, 4)), on the values as data (minibatches of their rows "
+                "with `batch_size`), and returns the loss at every step and the parameters after "
+                "the steps in `record`. Animate one step by sending those parameters as values to "
+                "/api/graph with options.learning_rate.",
+)
+async def train(body: TrainRequest, request: Request) -> Response:
+    analyzer: Analyzer = request.app.state.analyzer
+    return JSONBytes(await analyzer.train(body))
 
 
 _CATALOG = orjson.dumps(catalog())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import operator
 
+import numpy as np
+
 from . import safe_math as m
 from .registry import ADDITIVE, MULTIPLICATIVE, POWER, UNARY, Operator, Partial, register
 
@@ -24,6 +26,15 @@ def _pow_wrt_base(a: float, b: float, out: float) -> float:
 def _pow_wrt_exponent(a: float, b: float, out: float) -> float:
     # a^b·ln(a); PyTorch's convention: 0 where a == 0 and b >= 0
     return 0.0 if (a == 0 and b >= 0) else out * m.log(a)
+
+
+# The same conventions on arrays (the evaluator silences numpy's warnings: inf and nan are values).
+def _np_pow_wrt_base(a, b, out):
+    return np.where(b == 0, 0.0, b * np.power(a, b - 1.0))
+
+
+def _np_pow_wrt_exponent(a, b, out):
+    return np.where((a == 0) & (b >= 0), 0.0, out * np.log(a))
 
 
 register(Operator(
@@ -50,7 +61,7 @@ register(Operator(
 register(Operator(
     name="div", symbol="÷", arity=2, notation="infix", sign="/", precedence=MULTIPLICATIVE,
     formula="{a} / {b}", description="quotient a / b",
-    forward=m.div,
+    forward=m.div, tensor_forward=np.divide,
     partials=(
         Partial("1/{b}", lambda a, b, out: m.div(1.0, b)),
         Partial("−{a}/{b}²", lambda a, b, out: m.div(-a, b * b)),
@@ -61,8 +72,9 @@ register(Operator(
     name="pow", symbol="^", arity=2, notation="infix", sign="^", names=("pow",),
     precedence=POWER, right_assoc=True,
     formula="{a}^{b}", description="power a^b (also a**b, pow(a, b), x²)",
-    forward=m.power,
-    partials=(Partial("{b}·{a}^({b}−1)", _pow_wrt_base), Partial("{a}^{b}·ln({a})", _pow_wrt_exponent)),
+    forward=m.power, tensor_forward=np.power,
+    partials=(Partial("{b}·{a}^({b}−1)", _pow_wrt_base, tensor_local=_np_pow_wrt_base),
+              Partial("{a}^{b}·ln({a})", _pow_wrt_exponent, tensor_local=_np_pow_wrt_exponent)),
     convention="∂/∂a is 0 where b = 0; ∂/∂b is 0 where a = 0 and b ≥ 0 (as PyTorch)",
 ))
 

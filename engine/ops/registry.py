@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 # Binding power of the written forms, lowest first.
 ADDITIVE, MULTIPLICATIVE, UNARY, POWER = 10, 20, 30, 40
@@ -22,14 +23,29 @@ class Partial:
     `formula` is a display template over the operands `{a}`, `{b}` and the
     output `{out}`; `local(a, [b,] out)` is its value at a point. For q·z the
     partial w.r.t. q has formula "{b}" (that is, z).
+
+    On tensors, an elementwise operator gives `tensor_local` (the same
+    derivative on numpy arrays; the evaluator multiplies it by the upstream
+    gradient and sums over broadcast axes). An operator that mixes elements
+    (a matrix product, a sum, a loss) gives `vjp(upstream, a, [b,] out, param)`
+    instead, returning the contribution to the operand directly, and `rule`
+    says how it is formed ("upstream · {b}ᵀ").
     """
 
     formula: str
-    local: Callable[..., float]
+    local: Callable[..., float] | None  # None for operators that only exist on tensors
+    tensor_local: Callable[..., Any] | None = None
+    vjp: Callable[..., Any] | None = None
+    rule: str = ""
+    # The rule with shapes, from the shapes of (upstream, a, b): "3×4 = 3×1 · 1×4".
+    shape_rule: Callable[..., str] | None = None
 
     def render(self, *operand_names: str) -> str:
         """The formula with the operands' names filled in: render("q", "z") of q·z's first partial is "z"."""
         return _positional(self.formula).format(*operand_names)
+
+    def render_rule(self, *operand_names: str) -> str:
+        return _positional(self.rule).format(*operand_names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +63,14 @@ class Operator:
     precedence: int = 0
     right_assoc: bool = False
     convention: str = ""  # what the derivative is at a non-differentiable point
+    # Tensors: `tensor_forward(a[, b][, param])` on numpy arrays, when `forward` won't do;
+    # `tensor_only` operators (matrix product, sums, losses) switch an analysis to tensors;
+    # `params` names optional integer arguments after the operands (sum(x, axis));
+    # `infer_shape(shape_a, shape_b, param)` gives the output's shape or raises ShapeError.
+    tensor_forward: Callable[..., Any] | None = None
+    tensor_only: bool = False
+    params: tuple[str, ...] = ()
+    infer_shape: Callable[..., tuple[int, ...]] | None = None
 
     def render(self, *operand_names: str) -> str:
         """The forward written with the operands' names: render("x", "y") of add is "x + y"."""

@@ -1,0 +1,93 @@
+"""An analysis as the JSON contract (Analysis.to_dict()).
+
+Fields may be added, never renamed. Numbers are JSON numbers, or the strings
+"nan", "inf", "-inf" where they are not finite; on tensors, a value is an
+object {"shape", "min", "max", "mean", "norm"} with "data" (nested lists)
+when it is small (see tensor.json_tensor).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .display import node_expressions, node_formulas, operand_names, output_name
+from .numbers import json_number, json_numbers
+from .tensor import json_tensor
+from .trace import backward_steps, forward_steps, update_steps
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+
+
+def to_dict(analysis: Analysis) -> dict:
+    graph, ev = analysis.graph, analysis.evaluation
+    names = operand_names(graph, analysis.source)
+    formulas = node_formulas(graph, names)
+    expressions = node_expressions(graph, names)
+    names[graph.output] = output_name(graph)
+    if analysis.tensor:
+        convert = json_tensor
+        values = [json_tensor(v) for v in ev.values]
+        grads = [json_tensor(g) for g in ev.grads]
+        shapes = [list(np.shape(v)) for v in ev.values]
+    else:
+        strict = ev.all_finite and _finite_checks(analysis.gradcheck)
+        convert = None if strict else json_number
+        values = ev.values if strict else json_numbers(ev.values)
+        grads = ev.grads if strict else json_numbers(ev.grads)
+        shapes = None
+    nodes = []
+    kinds, ops, label, starts, ends = graph.kinds, graph.ops, graph.label, graph.starts, graph.ends
+    operands = graph.operands
+    for node in range(len(kinds)):
+        op = ops[node]
+        entry = {
+            "id": node, "kind": kinds[node], "op": op.name if op else None,
+            "symbol": op.symbol if op else None, "label": label(node), "name": names[node],
+            "expression": expressions[node],
+            "inputs": list(operands(node)), "value": values[node], "grad": grads[node],
+            "span": [starts[node], ends[node]], "formulas": formulas[node], "live": bool(ev.live[node]),
+            "shape": shapes[node] if shapes else [],
+        }
+        if node < len(graph.variables):
+            entry["occurrences"] = [list(span) for span in graph.occurrence_spans(node)]
+        nodes.append(entry)
+    source_of = graph.edge_source
+    edges = [
+        {"id": e, "source": source_of(e), "target": t, "operand": k}
+        for e, (t, k) in enumerate(zip(graph.edge_targets, graph.edge_operands, strict=True))
+    ]
+    steps = forward_steps(graph, values)
+    steps += backward_steps(graph, ev, formulas, grads, convert, names if analysis.tensor else None)
+    if analysis.learning_rate is not None:
+        steps += update_steps(graph, ev, analysis.learning_rate, json_tensor)
+    gradcheck = None
+    if analysis.gradcheck is not None:
+        gradcheck = {name: {key: json_number(v) for key, v in check.items()}
+                     for name, check in analysis.gradcheck.items()}
+    gradients = {name: grads[k] for k, name in enumerate(graph.variables)}
+    parameters = sorted(graph.parameters.items())
+    gradients.update((name, grads[node]) for node, (name, _shape) in parameters)
+    return {
+        "value": values[graph.output],
+        "output": graph.output,
+        "output_name": names[graph.output],
+        "variables": list(graph.variables),
+        "parameters": [name for _node, (name, _shape) in parameters],
+        "gradients": gradients,
+        "nodes": nodes,
+        "edges": edges,
+        "steps": steps,
+        "gradcheck": gradcheck,
+        "warnings": [w.to_dict() for w in analysis.warnings],
+        **({"layout": analysis.layout} if analysis.layout is not None else {}),
+    }
+
+
+def _finite_checks(checks: dict[str, dict] | None) -> bool:
+    if not checks:
+        return True
+    return all(v is None or math.isfinite(v) for check in checks.values() for v in check.values())

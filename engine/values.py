@@ -1,0 +1,113 @@
+"""The user's values bound to a graph's variables and parameters.
+
+A variable's value is a number, or a vector or matrix as nested lists (then
+the analysis runs on tensors). A parameter (W = param(3, 4)) takes its value
+from `values` when given one of the right shape (the page replays a training
+step that way), else from a seeded initialization.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping
+
+import numpy as np
+
+from .errors import EngineError, quoted
+from .evaluate import Warning_
+from .graph import Graph
+
+MAX_TENSOR_ELEMENTS = 1_000_000
+
+
+def bind_values(graph: Graph, values: Mapping[str, object],
+                default: float | None) -> tuple[list, dict[str, object], list[Warning_]]:
+    """(the variables' values in order, values given for parameters, warnings).
+
+    With a `default`, a missing value is that default and a warning (a page fills
+    in variables as the user types them)."""
+    if not isinstance(values, Mapping):
+        raise EngineError("non_numeric_value", "values must map each variable name to a number", 0, 0)
+    bound: list = []
+    warnings: list[Warning_] = []
+    for k, name in enumerate(graph.variables):
+        start, end = graph.occurrences[k][0], graph.occurrences[k][1]
+        if name in values:
+            bound.append(value_of(name, values[name], start, end))
+        elif default is not None:
+            bound.append(value_of(name, default, start, end))
+            warnings.append(Warning_("default_value", f"no value given for {quoted(name)}; using {default:g}",
+                                     start, end, k))
+        else:
+            raise EngineError("missing_value", f"no value given for the variable {quoted(name)}", start, end)
+    parameter_names = {name: node for node, (name, _shape) in graph.parameters.items()}
+    given_parameters = {}
+    for name, node in parameter_names.items():
+        if name in values:
+            start, end = graph.span(node)
+            given_parameters[name] = np.asarray(value_of(name, values[name], start, end), dtype=np.float64)
+    known = set(graph.variables) | set(parameter_names)
+    warnings += [
+        Warning_("unused_value", f"{quoted(str(name))} is not a variable of this expression; its value is ignored", 0, 0)
+        for name in values if name not in known
+    ]
+    return bound, given_parameters, warnings
+
+
+def value_of(name: str, value: object, start: int, end: int):
+    """A float, or a float64 array for nested lists of numbers."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return _tensor(name, value, start, end)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        shown = ascii(value) if len(ascii(value)) <= 40 else ascii(value)[:37] + "..."
+        raise EngineError("non_numeric_value",
+                          f"the value of {quoted(name)} must be a number, not {type(value).__name__} {shown}",
+                          start, end)
+    try:
+        return float(value)
+    except OverflowError:
+        raise EngineError("number_too_large",
+                          f"the value of {quoted(name)} is too large for a 64-bit float", start, end) from None
+
+
+def _tensor(name: str, value, start: int, end: int) -> np.ndarray:
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
+        array = value.astype(np.float64)
+    else:
+        _check_nested(name, value, start, end)
+        try:
+            array = np.array(value, dtype=np.float64)
+        except (ValueError, OverflowError):
+            raise EngineError("non_numeric_value",
+                              f"the value of {quoted(name)} must be numbers in rows of equal length",
+                              start, end) from None
+    if array.size == 0 or array.ndim > 2:
+        raise EngineError("non_numeric_value",
+                          f"the value of {quoted(name)} must be a number, a vector or a matrix", start, end)
+    return array
+
+
+def _check_nested(name: str, value, start: int, end: int) -> None:
+    """Nested lists of real numbers only (no booleans, strings or None), at most 2 deep,
+    checked without recursion."""
+    count = 0
+    work = [(value, 0)]
+    while work:
+        item, depth = work.pop()
+        if isinstance(item, list | tuple):
+            if depth >= 2:
+                raise EngineError("non_numeric_value",
+                                  f"the value of {quoted(name)} must be a number, a vector or a matrix",
+                                  start, end)
+            work.extend((x, depth + 1) for x in item)
+        elif isinstance(item, bool) or not isinstance(item, numbers.Real):
+            raise EngineError("non_numeric_value",
+                              f"the value of {quoted(name)} must hold numbers only, not {type(item).__name__}",
+                              start, end)
+        count += 1
+        if count > MAX_TENSOR_ELEMENTS:
+            raise EngineError("non_numeric_value", f"the value of {quoted(name)} is too large", start, end)
+
+
+def has_tensor(values: list) -> bool:
+    return any(isinstance(v, np.ndarray) for v in values)
