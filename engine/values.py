@@ -71,42 +71,21 @@ def value_of(name: str, value: object, start: int, end: int):
 
 
 def _tensor(name: str, value, start: int, end: int) -> np.ndarray:
-    if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
-        array = value.astype(np.float64)
-    else:
-        _check_nested(name, value, start, end)
-        try:
-            array = np.array(value, dtype=np.float64)
-        except (ValueError, OverflowError):
-            raise EngineError("non_numeric_value",
-                              f"the value of {quoted(name)} must be numbers in rows of equal length",
-                              start, end) from None
+    """Nested lists of real numbers, rows of equal length, at most a matrix."""
+    try:
+        array = np.asarray(value)
+    except (ValueError, OverflowError):  # ragged rows
+        array = None
+    if array is None or array.dtype.kind not in "iuf":  # not booleans, text, None, ragged rows
+        raise EngineError("non_numeric_value",
+                          f"the value of {quoted(name)} must be numbers in rows of equal length",
+                          start, end)
     if array.size == 0 or array.ndim > 2:
         raise EngineError("non_numeric_value",
                           f"the value of {quoted(name)} must be a number, a vector or a matrix", start, end)
-    return array
-
-
-def _check_nested(name: str, value, start: int, end: int) -> None:
-    """Nested lists of real numbers only (no booleans, strings or None), at most 2 deep,
-    checked without recursion."""
-    count = 0
-    work = [(value, 0)]
-    while work:
-        item, depth = work.pop()
-        if isinstance(item, list | tuple):
-            if depth >= 2:
-                raise EngineError("non_numeric_value",
-                                  f"the value of {quoted(name)} must be a number, a vector or a matrix",
-                                  start, end)
-            work.extend((x, depth + 1) for x in item)
-        elif isinstance(item, bool) or not isinstance(item, numbers.Real):
-            raise EngineError("non_numeric_value",
-                              f"the value of {quoted(name)} must hold numbers only, not {type(item).__name__}",
-                              start, end)
-        count += 1
-        if count > MAX_TENSOR_ELEMENTS:
-            raise EngineError("non_numeric_value", f"the value of {quoted(name)} is too large", start, end)
+    if array.size > MAX_TENSOR_ELEMENTS:
+        raise EngineError("non_numeric_value", f"the value of {quoted(name)} is too large", start, end)
+    return array.astype(np.float64)
 
 
 def has_tensor(values: list) -> bool:
