@@ -109,8 +109,10 @@ def _analyze(source: str, values: Mapping[str, object] | None = None, **options)
                                      f"numerical gradient check skipped: {leaves:,} variables "
                                      f"× {len(plan):,} operations is too much work", 0, 0))
     drawing = graph_layout(graph, evaluation if tensor else None) if options.get("layout") else None
+    # An update step only makes sense for a loss: parameters and a scalar output.
+    trainable = bool(graph.parameters) and not getattr(evaluation.values[graph.output], "shape", ())
     return Analysis(source, graph, evaluation, gradcheck, warnings, drawing, tensor,
-                    learning_rate if graph.parameters else None)
+                    learning_rate if trainable else None)
 
 
 def parameter_values(graph: Graph, given: dict, seed) -> dict:

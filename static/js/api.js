@@ -17,10 +17,10 @@ async function postJson(url, body, signal) {
 }
 
 // Analyze a source. Resolves to {result} or {error: {code, message, start, end}}.
-export async function analyze(source, values, signal) {
+export async function analyze(source, values, signal, extra = {}) {
   const { status, data } = await postJson(
     "/api/graph",
-    { source, values, options: { layout: true, default_value: 1 } },
+    { source, values, options: { layout: true, default_value: 1, ...extra } },
     signal,
   );
   if (status === 200 && data) return { result: data };
@@ -41,4 +41,12 @@ export async function fetchOperators() {
   const response = await fetch("/api/operators");
   if (!response.ok) return { operators: [], constants: [] };
   return response.json();
+}
+
+// SGD on the program's parameters: {result: {losses, parameters, ...}} or {error}.
+export async function train(request, signal) {
+  const { status, data } = await postJson("/api/train", request, signal);
+  if (status === 200 && data) return { result: data };
+  if (data && data.error) return { error: data.error };
+  return { error: { code: `http_${status}`, message: `the server answered ${status}`, start: 0, end: 0 } };
 }

@@ -16,6 +16,28 @@ function codePointToUnit(text, index) {
   return units;
 }
 
+function readNumber(text) {
+  const number = Number(text.trim());
+  return text.trim() === "" || !Number.isFinite(number) ? null : number;
+}
+
+// Nested lists of numbers as the user typed them; the server checks the rest.
+function readTensor(text) {
+  try {
+    const value = JSON.parse(text);
+    const ok = (x) => typeof x === "number" || (Array.isArray(x) && x.length > 0 && x.every(ok));
+    return Array.isArray(value) && ok(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function tensorText(value) {
+  return Array.isArray(value[0])
+    ? `[${value.map((row) => JSON.stringify(row)).join(",\n ")}]`
+    : JSON.stringify(value);
+}
+
 export class Editor {
   constructor({ textarea, mirror, errorBox, variablesBox, onSourceChange, onValuesChange }) {
     this.textarea = textarea;
@@ -134,8 +156,11 @@ export class Editor {
       const caption = document.createElement("span");
       caption.className = "variable-name";
       caption.textContent = name;
-      const input = this.inputs.get(name) || this.makeInput(name);
-      input.value = String(this.values.get(name));
+      const value = this.values.get(name);
+      const tensor = Array.isArray(value);
+      let input = this.inputs.get(name);
+      if (!input || (input.tagName === "TEXTAREA") !== tensor) input = this.makeInput(name, tensor);
+      input.value = tensor ? tensorText(value) : String(value);
       row.append(caption, input);
       rows.push(row);
       inputs.set(name, input);
@@ -144,22 +169,27 @@ export class Editor {
     this.variablesBox.replaceChildren(...rows);
   }
 
-  makeInput(name) {
-    const input = document.createElement("input");
-    input.type = "number";
-    input.step = "any";
+  // A number gets a number field; a vector or matrix a text area holding [[…], […]].
+  makeInput(name, tensor) {
+    const input = document.createElement(tensor ? "textarea" : "input");
+    if (tensor) {
+      input.rows = 3;
+      input.spellcheck = false;
+    } else {
+      input.type = "number";
+      input.step = "any";
+    }
     input.className = "variable-value";
     input.setAttribute("data-variable", name);
     input.setAttribute("aria-label", `value of ${name}`);
     input.addEventListener("input", () => {
-      const text = input.value.trim();
-      const number = Number(text);
-      if (text === "" || !Number.isFinite(number)) {
+      const value = tensor ? readTensor(input.value) : readNumber(input.value);
+      if (value === null) {
         input.setAttribute("aria-invalid", "true");
         return;
       }
       input.removeAttribute("aria-invalid");
-      this.values.set(name, number);
+      this.values.set(name, value);
       this.onValuesChange();
     });
     return input;

@@ -3,7 +3,13 @@
 //   backward  ∂f/∂x = ∂f/∂q · ∂q/∂x = −4 · 1 = −4   (upstream · local)
 // At fan-out, each contribution and the running sum.
 
-import { formatNumber as fmt } from "./format.js";
+import { formatNumber } from "./format.js";
+import { isTensor, shapeText } from "./tensorview.js";
+
+// A number as digits; a tensor by its shape in brackets (its numbers go in a figure).
+function fmt(x, digits) {
+  return isTensor(x) ? `[${shapeText(x.shape)}]` : formatNumber(x, digits);
+}
 
 function fillTemplate(template, parts) {
   return template.replace(/\{([ab])\}/g, (_, letter) => parts[letter === "a" ? 0 : 1] ?? "");
@@ -33,6 +39,7 @@ export class Explainer {
     }
     const step = replay.steps[i];
     if (step.phase === "forward") return this.forward(step);
+    if (step.phase === "update") return this.update(step);
     if (step.kind === "seed") {
       const text = `∂${this.out}/∂${this.out} = 1`;
       return {
@@ -57,10 +64,36 @@ export class Explainer {
     const numbers = template ? fillTemplate(template, step.operands.map((v) => fmt(v))) : step.operands.map((v) => fmt(v)).join(", ");
     const named = node.label ? `${node.name} = ` : "";
     const text = `${named}${node.expression} = ${numbers} = ${fmt(step.value)}`;
+    const figures = [];
+    step.operands.forEach((value, k) => {
+      if (isTensor(value)) figures.push({ caption: this.name(step.inputs[k]), tensor: value });
+    });
+    if (isTensor(step.value)) figures.push({ caption: node.label || "result", tensor: step.value });
     return {
       title: "Forward pass",
       lines: [{ text, kind: "value" }],
+      figures,
       speech: `Forward: ${named}${node.expression} equals ${fmt(step.value)}.`,
+    };
+  }
+
+  update(step) {
+    const node = this.nodes[step.node];
+    const text = `${node.name} ← ${node.name} − η · ∂${this.out}/∂${node.name}`;
+    const figures = [
+      { caption: `${node.name} before`, tensor: step.value },
+      { caption: `∂${this.out}/∂${node.name}`, tensor: step.grad },
+      { caption: `${node.name} after`, tensor: step.new_value },
+    ].filter((f) => isTensor(f.tensor));
+    return {
+      title: "Update (SGD)",
+      lines: [
+        { text, kind: "grad" },
+        { label: "learning rate", text: `η = ${formatNumber(step.learning_rate)}` },
+        { label: "new value", text: `${fmt(step.value)} − ${formatNumber(step.learning_rate)} · ${fmt(step.grad)} = ${fmt(step.new_value)}` },
+      ],
+      figures,
+      speech: `Update: ${node.name} moves against its gradient, scaled by the learning rate ${formatNumber(step.learning_rate)}.`,
     };
   }
 
@@ -80,6 +113,12 @@ export class Explainer {
           : `∂${tgt}/∂${src} = ${step.local_formula} = ${fmt(step.local)}`,
       },
     ];
+    if (step.rule) {
+      // On tensors the rule says how the contribution is formed, with its shapes.
+      lines[0] = { text: `${chain} = ${step.rule}`, kind: "grad" };
+      lines.push({ label: "shapes", text: step.shapes });
+      if (step.local === null) lines.splice(2, 1, { label: "local", text: `∂${tgt}/∂${src} ↦ ${step.local_formula}` });
+    }
     let speech = `Backward: gradient of ${out} with respect to ${src}: upstream ${fmt(step.upstream)} times local ${fmt(step.local)} gives ${fmt(step.product)}.`;
     if (step.contributions > 1) {
       const before = replay.before[i];
@@ -93,6 +132,12 @@ export class Explainer {
       });
       speech += ` Contribution ${step.contribution} of ${step.contributions}; running sum ${fmt(step.grad)}.`;
     }
-    return { title: "Backward pass", lines, speech };
+    const figures = [
+      { caption: "upstream", tensor: step.upstream },
+      { caption: "local", tensor: step.local },
+      { caption: `contribution to ∂${out}/∂${src}`, tensor: step.product },
+    ].filter((f) => isTensor(f.tensor));
+    if (step.contributions > 1 && isTensor(step.grad)) figures.push({ caption: "running sum", tensor: step.grad });
+    return { title: "Backward pass", lines, speech, figures };
   }
 }

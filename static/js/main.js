@@ -14,6 +14,8 @@ import { NodeInfo } from "./nodeinfo.js";
 import { readUrl, writeUrl } from "./urlstate.js";
 import { applyTheme, initialTheme } from "./theme.js";
 import { Summary } from "./summary.js";
+import { tensorFigure } from "./tensorview.js";
+import { TrainingPanel } from "./training.js";
 
 const $ = (selector) => document.querySelector(selector);
 const HIDDEN_WARNINGS = new Set(["default_value", "unused_value"]); // the page's own doing
@@ -27,6 +29,8 @@ const app = {
   requestId: 0,
   inFlight: null,
   keepStep: false,
+  parameters: null, // parameter values replayed from training; null: the seed's start
+  autoplay: false,
 };
 
 const graph = new GraphView($("#graph"));
@@ -45,9 +49,31 @@ const editor = new Editor({
   mirror: $("#source-mirror"),
   errorBox: $("#error"),
   variablesBox: $("#variables"),
-  onSourceChange: () => schedule(300, false),
+  onSourceChange: () => {
+    app.parameters = null;
+    schedule(300, false);
+  },
   onValuesChange: () => schedule(200, true),
 });
+
+const training = new TrainingPanel({
+  root: $("#training"),
+  onReplay: (parameters, step) => {
+    app.parameters = parameters;
+    app.autoplay = true;
+    $("#status").textContent = `Replaying training step ${step + 1}`;
+    run({ step: 0 });
+  },
+  onSettingsChange: () => {
+    app.parameters = null;
+    schedule(0, false);
+  },
+});
+
+// What the server needs: the user's values, and the parameters being replayed if any.
+function requestValues() {
+  return { ...editor.currentValues(), ...(app.parameters || {}) };
+}
 
 let timer = 0;
 function schedule(delay, keepStep) {
@@ -66,7 +92,8 @@ async function run({ step = null } = {}) {
   $("#status").textContent = "Analyzing…";
   let answer;
   try {
-    answer = await analyze(source, editor.currentValues(), controller.signal);
+    answer = await analyze(source, requestValues(), controller.signal,
+      { seed: training.seed, learning_rate: training.learningRate });
   } catch (error) {
     if (error.name === "AbortError") return;
     answer = { error: { code: "network", message: "the server could not be reached", start: 0, end: 0 } };
@@ -97,9 +124,14 @@ function show(result, step) {
   panzoom.setContent(graph.bounds.width, graph.bounds.height);
   if (!keep) panzoom.fit();
   showWarnings(result.warnings);
+  training.show(result, () => ({ source: editor.source, values: editor.currentValues() }));
   summary.set(result);
   nodeInfo.setNames(result.nodes);
   player.reset(result.steps.length, k);
+  if (app.autoplay) {
+    app.autoplay = false;
+    player.play();
+  }
 }
 
 function showWarnings(warnings) {
@@ -142,8 +174,9 @@ function showStep(k, previous, rebuilt) {
   nodeInfo.refresh(app.view);
 }
 
-function renderExplanation({ title, lines }) {
+function renderExplanation({ title, lines, figures = [] }) {
   $("#explain-title").textContent = title;
+  $("#explain-figures").replaceChildren(...figures.map((f) => tensorFigure(f.tensor, f.caption)));
   $("#explain-lines").replaceChildren(...lines.map((line) => {
     const row = document.createElement("div");
     row.className = `explain-line${line.kind ? ` explain-${line.kind}` : ""}`;
@@ -263,6 +296,9 @@ function fillExamples(examples) {
     editor.values = new Map(Object.entries(example.values));
     editor.inputs = new Map();
     editor.source = example.source;
+    app.parameters = null;
+    training.clear();
+    training.setDefaults(example.train);
     $("#example-description").textContent = example.description || "";
     select.value = "";
     run();

@@ -2,6 +2,7 @@
 // its local-derivative formulas, as far as the current step has revealed them.
 
 import { formatNumber as fmt } from "./format.js";
+import { isTensor, shapeText, tensorFigure } from "./tensorview.js";
 
 export class NodeInfo {
   constructor(box) {
@@ -47,17 +48,26 @@ export class NodeInfo {
     const rows = [];
     const title = node.kind === "op"
       ? `${node.label ? `${node.label} = ` : ""}${node.expression}`
-      : `${node.kind === "input" ? "input" : "constant"} ${node.label}`;
+      : `${{ input: "input", param: "parameter", const: "constant" }[node.kind]} ${node.label}`;
     rows.push(["", title]);
-    rows.push(["value", view && view.values.has(node.id) ? fmt(view.values.get(node.id), 6) : "not computed yet"]);
-    if (node.grad !== null) {
-      rows.push(["gradient", view && view.grads.has(node.id) ? fmt(view.grads.get(node.id), 6) : "not computed yet"]);
-    }
+    if (node.shape && node.shape.length) rows.push(["shape", shapeText(node.shape)]);
+    const figures = [];
+    const show = (label, map) => {
+      if (!view || !map.has(node.id)) return "not computed yet";
+      const x = map.get(node.id);
+      if (isTensor(x)) {
+        figures.push(tensorFigure(x, label));
+        return "below";
+      }
+      return fmt(x, 6);
+    };
+    rows.push(["value", show("value", view ? view.values : null)]);
+    if (node.grad !== null) rows.push(["gradient", show("gradient", view ? view.grads : null)]);
     (node.formulas || []).forEach((formula, i) => {
       const operand = this.operandName(node, i);
       rows.push([`∂/∂${operand}`, formula]);
     });
-    this.box.replaceChildren(...rows.map(([label, text]) => {
+    const rowElements = rows.map(([label, text]) => {
       const row = document.createElement("div");
       row.className = label ? "info-row" : "info-title";
       if (label) {
@@ -70,7 +80,8 @@ export class NodeInfo {
       value.textContent = text;
       row.appendChild(value);
       return row;
-    }));
+    });
+    this.box.replaceChildren(...rowElements, ...figures);
     this.box.hidden = false;
   }
 

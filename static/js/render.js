@@ -1,7 +1,13 @@
 // The graph as SVG, drawn from the server's layout. A full build when the
 // structure changes; cheap per-step updates keyed by node and edge id.
 
-import { formatNumber as fmt, rawNumber } from "./format.js";
+import { rawNumber } from "./format.js";
+import { edgeText, isTensor } from "./tensorview.js";
+
+// The engine's number for a data attribute; a tensor as its JSON.
+function rawValue(x) {
+  return isTensor(x) ? JSON.stringify(x) : rawNumber(x);
+}
 
 const SVG = "http://www.w3.org/2000/svg";
 const OUTPUT_STUB = 90; // length of the line drawn out of the output node
@@ -17,17 +23,17 @@ function el(name, attrs = {}, parent = null) {
 // What a node shows: a variable's or constant's label; an operator's symbol,
 // then its name if the program gave it one ("+ q"), as the layout sized it.
 function fillNodeText(text, node) {
-  if (node.kind !== "op") {
-    text.textContent = node.label;
-    return;
-  }
-  text.textContent = node.symbol;
-  if (node.label) {
-    const name = document.createElementNS(SVG, "tspan");
-    name.setAttribute("class", "node-name");
-    name.textContent = ` ${node.label}`;
-    text.appendChild(name);
-  }
+  const tensorLiteral = node.kind === "const" && node.shape.length;
+  text.textContent = node.kind === "op" ? node.symbol : (tensorLiteral ? `[${node.shape.join("×")}]` : node.label);
+  const extra = (cls, words) => {
+    const span = document.createElementNS(SVG, "tspan");
+    span.setAttribute("class", cls);
+    span.textContent = ` ${words}`;
+    text.appendChild(span);
+  };
+  if (node.kind === "op" && node.label) extra("node-name", node.label);
+  // On tensors each node shows its shape, as the layout sized it.
+  if (node.shape.length && !tensorLiteral) extra("node-shape", node.shape.join("×"));
 }
 
 export class GraphView {
@@ -145,7 +151,7 @@ export class GraphView {
     if (!item) return;
     const { g } = item;
     if (view.values.has(id)) {
-      g.setAttribute("data-value", rawNumber(view.values.get(id)));
+      g.setAttribute("data-value", rawValue(view.values.get(id)));
       g.classList.add("has-value");
     } else {
       g.removeAttribute("data-value");
@@ -153,8 +159,8 @@ export class GraphView {
     }
     if (view.grads.has(id)) {
       const grad = view.grads.get(id);
-      g.setAttribute("data-grad", rawNumber(grad));
-      item.grad.textContent = `∂ ${fmt(grad)}`;
+      g.setAttribute("data-grad", rawValue(grad));
+      item.grad.textContent = `∂ ${edgeText(grad, "grad")}`;
     } else {
       g.removeAttribute("data-grad");
       item.grad.textContent = "";
@@ -165,10 +171,10 @@ export class GraphView {
     const item = this.edgeEls[id];
     if (!item) return;
     const source = item.edge.source;
-    item.value.textContent = view.values.has(source) ? fmt(view.values.get(source)) : "";
+    item.value.textContent = view.values.has(source) ? edgeText(view.values.get(source), "value") : "";
     if (view.edgeGrads.has(id)) {
-      item.grad.textContent = fmt(view.edgeGrads.get(id));
-      item.g.setAttribute("data-grad", rawNumber(view.edgeGrads.get(id)));
+      item.grad.textContent = edgeText(view.edgeGrads.get(id), "grad");
+      item.g.setAttribute("data-grad", rawValue(view.edgeGrads.get(id)));
     } else {
       item.grad.textContent = "";
       item.g.removeAttribute("data-grad");
@@ -179,8 +185,8 @@ export class GraphView {
   updateOutput(view) {
     const item = this.outputEl;
     const out = this.result.output;
-    item.value.textContent = view.values.has(out) ? fmt(view.values.get(out)) : "";
-    item.grad.textContent = view.grads.has(out) ? fmt(view.grads.get(out)) : "";
+    item.value.textContent = view.values.has(out) ? edgeText(view.values.get(out), "value") : "";
+    item.grad.textContent = view.grads.has(out) ? edgeText(view.grads.get(out), "grad") : "";
     this.fitGradBox(item);
   }
 
@@ -216,6 +222,8 @@ export class GraphView {
       for (const edge of this.result.edges) {
         if (edge.target === step.node) mark(this.edgeEls[edge.id].g, "current");
       }
+    } else if (step.phase === "update") {
+      mark(this.nodeEls[step.node]?.g, "current");
     } else if (step.kind === "seed") {
       mark(this.nodeEls[step.node]?.g, "current");
       mark(this.outputEl.g, "current");

@@ -12,6 +12,7 @@ export class Replay {
     this.steps = result.steps;
     this.nodes = result.nodes;
     this.forwardCount = this.steps.filter((s) => s.phase === "forward").length;
+    this.backwardCount = this.steps.filter((s) => s.phase === "backward").length;
     // Nodes that receive a gradient: those the engine gives one.
     this.gradNodes = this.nodes.filter((n) => n.grad !== null).map((n) => n.id);
     // For each backward edge step, the operand's running sum before it (for undo
@@ -40,6 +41,10 @@ export class Replay {
     for (const node of this.nodes) {
       if (node.kind === "const") view.values.set(node.id, node.value);
     }
+    // Parameters are known before the forward pass starts (they are what training changes).
+    for (const step of this.steps) {
+      if (step.phase === "update") view.values.set(step.node, step.value);
+    }
     return view;
   }
 
@@ -49,6 +54,10 @@ export class Replay {
     const touched = { nodes: [], edges: [] };
     if (step.phase === "forward") {
       view.values.set(step.node, step.value);
+      touched.nodes.push(step.node);
+    } else if (step.phase === "update") {
+      // w ← w − η·∂L/∂w: the parameter shows its new value.
+      view.values.set(step.node, step.new_value);
       touched.nodes.push(step.node);
     } else if (step.kind === "seed") {
       // Every gradient starts at 0 (the output's at 1), so accumulation is seen.
@@ -71,6 +80,9 @@ export class Replay {
     const touched = { nodes: [], edges: [] };
     if (step.phase === "forward") {
       view.values.delete(step.node);
+      touched.nodes.push(step.node);
+    } else if (step.phase === "update") {
+      view.values.set(step.node, step.value);
       touched.nodes.push(step.node);
     } else if (step.kind === "seed") {
       for (const id of this.gradNodes) view.grads.delete(id);

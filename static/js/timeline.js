@@ -26,10 +26,12 @@ export class Timeline {
     this.scrubber.value = String(k);
     const phase = replay.phaseAt(k);
     const forward = replay.forwardCount;
+    const backward = replay.backwardCount;
     let text;
     if (k === 0) text = `start · ${n} steps`;
     else if (phase === "forward") text = `forward · step ${k} of ${forward}`;
-    else text = `backward · step ${k - forward} of ${n - forward}`;
+    else if (phase === "backward") text = `backward · step ${k - forward} of ${backward}`;
+    else text = `update · step ${k - forward - backward} of ${n - forward - backward}`;
     this.label.textContent = text;
     this.phase.textContent = k === 0 ? "ready" : (k === n ? "done" : phase);
     this.phase.dataset.phase = k === n && n > 0 ? "done" : phase;
