@@ -24,6 +24,8 @@ from fastapi import FastAPI
 from app.main import create_app
 from app.settings import Settings
 
+pytest_plugins = ["tests.browser"]
+
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 

@@ -15,6 +15,18 @@ function fillTemplate(template, parts) {
   return template.replace(/\{([ab])\}/g, (_, letter) => parts[letter === "a" ? 0 : 1] ?? "");
 }
 
+// A negative factor in parentheses: 3 · (−4), not 3 · −4.
+function factor(x) {
+  const text = fmt(x);
+  return text.startsWith("\u2212") ? `(${text})` : text;
+}
+
+// Adding a negative number reads as subtracting it: 0.65 − 0.19, not 0.65 + −0.19.
+function plus(x) {
+  const text = fmt(x);
+  return text.startsWith("\u2212") ? `\u2212 ${text.slice(1)}` : `+ ${text}`;
+}
+
 export class Explainer {
   constructor(result, catalog) {
     this.result = result;
@@ -61,7 +73,8 @@ export class Explainer {
       return { title: "Forward pass: input", lines: [{ text, kind: "value" }], speech: `Input ${text}.` };
     }
     const template = this.forms.get(step.op);
-    const numbers = template ? fillTemplate(template, step.operands.map((v) => fmt(v))) : step.operands.map((v) => fmt(v)).join(", ");
+    const shown = step.operands.map((v, k) => (k === 0 ? fmt(v) : factor(v)));
+    const numbers = template ? fillTemplate(template, shown) : shown.join(", ");
     const named = node.label ? `${node.name} = ` : "";
     const text = `${named}${node.expression} = ${numbers} = ${fmt(step.value)}`;
     const figures = [];
@@ -101,8 +114,11 @@ export class Explainer {
     const out = this.out;
     const src = this.name(step.source);
     const tgt = this.name(step.node);
-    const chain = `∂${out}/∂${src} = ∂${out}/∂${tgt} · ∂${tgt}/∂${src}`;
-    const numbers = `${fmt(step.upstream)} · ${fmt(step.local)} = ${fmt(step.product)}`;
+    // Out of the output itself the upstream factor is ∂f/∂f; the local one is then written by
+    // its formula, so the line never reads ∂f/∂z = … · ∂f/∂z.
+    const local = tgt === out ? step.local_formula : `∂${tgt}/∂${src}`;
+    const chain = `∂${out}/∂${src} = ∂${out}/∂${tgt} · ${local}`;
+    const numbers = `${fmt(step.upstream)} · ${factor(step.local)} = ${fmt(step.product)}`;
     const lines = [
       { text: `${chain} = ${numbers}`, kind: "grad" },
       { label: "upstream", text: `∂${out}/∂${tgt} = ${fmt(step.upstream)}` },
@@ -124,7 +140,7 @@ export class Explainer {
       const before = replay.before[i];
       const sum = step.contribution === 1
         ? `${fmt(step.product)}`
-        : `${fmt(before)} + ${fmt(step.product)} = ${fmt(step.grad)}`;
+        : `${fmt(before)} ${plus(step.product)} = ${fmt(step.grad)}`;
       lines.push({
         label: `contribution ${step.contribution} of ${step.contributions}`,
         text: `running sum ∂${out}/∂${src} = ${sum}`,

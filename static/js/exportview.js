@@ -22,9 +22,48 @@ function styleSheetFor(source, target) {
   return [...rules].map(([declarations, id]) => `[data-s="${id}"]{${declarations}}`).join("\n");
 }
 
-export function exportSvgText(svg, bounds) {
+// The page draws numbers as HTML above the SVG (fast to update); an exported file gets
+// them as SVG text in the drawing, which every viewer and editor shows.
+function labelsAsText(overlay, clone) {
+  const root = clone.querySelector(".graph-root") || clone;
+  for (const span of overlay.querySelectorAll(".label")) {
+    const text = span.textContent.trim();  // a no-break space marks no number
+    if (!text) continue;
+    const style = window.getComputedStyle(span);
+    const end = span.classList.contains("align-end");
+    const x = Number(span.dataset.x);
+    const y = Number(span.dataset.y);
+    const group = document.createElementNS(SVG_NS, "g");
+    if (span.classList.contains("edge-grad")) {
+      const w = span.offsetWidth;
+      group.appendChild(svgElement("rect", {
+        x: x - w / 2, y: y - span.offsetHeight / 2, width: w, height: span.offsetHeight, rx: 5, ry: 5,
+        fill: style.backgroundColor, stroke: style.borderTopColor, "stroke-width": 1.2, "stroke-dasharray": "4 2",
+      }));
+    }
+    const label = svgElement("text", {
+      x, y, "text-anchor": end ? "end" : "middle", "dominant-baseline": "central",
+      fill: style.color, "font-family": style.fontFamily, "font-size": style.fontSize, "font-weight": style.fontWeight,
+    });
+    label.textContent = text;
+    label.setAttribute("class", span.className);
+    group.appendChild(label);
+    root.appendChild(group);
+  }
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+function svgElement(name, attrs) {
+  const element = document.createElementNS(SVG_NS, name);
+  for (const [key, value] of Object.entries(attrs)) element.setAttribute(key, String(value));
+  return element;
+}
+
+export function exportSvgText(svg, overlay, bounds) {
   const clone = svg.cloneNode(true);
   const css = styleSheetFor(svg, clone);
+  labelsAsText(overlay, clone);
   const margin = 24;
   const width = bounds.width + 2 * margin;
   const height = bounds.height + 2 * margin;
@@ -56,14 +95,14 @@ function download(blob, filename) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export function downloadSvg(svg, bounds) {
-  const text = exportSvgText(svg, bounds);
+export function downloadSvg(svg, overlay, bounds) {
+  const text = exportSvgText(svg, overlay, bounds);
   download(new Blob([text], { type: "image/svg+xml" }), "compgraph.svg");
   return text;
 }
 
-export function downloadPng(svg, bounds, scale = 2) {
-  const text = exportSvgText(svg, bounds);
+export function downloadPng(svg, overlay, bounds, scale = 2) {
+  const text = exportSvgText(svg, overlay, bounds);
   const url = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
   return new Promise((resolve, reject) => {
     const image = new Image();

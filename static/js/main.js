@@ -33,8 +33,8 @@ const app = {
   autoplay: false,
 };
 
-const graph = new GraphView($("#graph"));
-const panzoom = new PanZoom($("#graph"));
+const graph = new GraphView($("#graph"), $("#graph-labels"));
+const panzoom = new PanZoom($("#graph"), $("#graph-labels"));
 const summary = new Summary($("#summary"));
 const nodeInfo = new NodeInfo($("#node-info"));
 
@@ -103,11 +103,13 @@ async function run({ step = null } = {}) {
   if (answer.error) {
     editor.showError(answer.error);
     graph.setStale(Boolean(app.result));
+    document.body.classList.toggle("stale", Boolean(app.result));
     app.keepStep = false;
     return;
   }
   editor.showError(null);
   graph.setStale(false);
+  document.body.classList.remove("stale");
   show(answer.result, step);
 }
 
@@ -150,17 +152,38 @@ function showWarnings(warnings) {
   box.hidden = shown.length === 0;
 }
 
-// Move the view to k steps revealed: one step applies or undoes exactly one step.
+// The ids a view shows something on: what a jump must redraw.
+function viewKeys(view) {
+  if (!view) return { nodes: [], edges: [], output: true };
+  return { nodes: [...view.values.keys(), ...view.grads.keys()], edges: [...view.edgeGrads.keys()], output: true };
+}
+
+function mergeTouched(into, more) {
+  into.nodes.push(...more.nodes);
+  into.edges.push(...more.edges);
+  into.output = into.output || more.output;
+  return into;
+}
+
+const STEP_BY_STEP = 400; // a jump shorter than this applies (or undoes) each step in turn
+
+// Move the view to k steps revealed: each step applies or undoes exactly one step, and
+// only what the steps touched is redrawn, so playing fast stays cheap.
 function showStep(k, previous, rebuilt) {
   const replay = app.replay;
   if (!replay) return;
-  if (rebuilt || !app.view || Math.abs(k - previous) > 1) {
+  if (rebuilt || !app.view || Math.abs(k - previous) > STEP_BY_STEP) {
+    const before = rebuilt ? null : app.view;
     app.view = replay.viewAt(k);
-    graph.update(app.view);
-  } else if (k === previous + 1) {
-    graph.update(app.view, replay.apply(app.view, previous));
-  } else if (k === previous - 1) {
-    graph.update(app.view, replay.undo(app.view, k));
+    graph.update(app.view, mergeTouched(viewKeys(before), viewKeys(app.view)));
+  } else if (k > previous) {
+    const touched = { nodes: [], edges: [], output: false };
+    for (let i = previous; i < k; i += 1) mergeTouched(touched, replay.apply(app.view, i));
+    graph.update(app.view, touched);
+  } else if (k < previous) {
+    const touched = { nodes: [], edges: [], output: false };
+    for (let i = previous - 1; i >= k; i -= 1) mergeTouched(touched, replay.undo(app.view, i));
+    graph.update(app.view, touched);
   }
   const step = k > 0 ? replay.steps[k - 1] : null;
   graph.highlight(step);
@@ -170,8 +193,16 @@ function showStep(k, previous, rebuilt) {
   timeline.render(k, replay);
   summary.reveal(k === replay.length);
   document.body.dataset.phase = replay.phaseAt(k);
-  writeUrl({ source: editor.source, values: editor.values, step: k, length: replay.length });
+  scheduleUrlWrite(k, replay.length);
   nodeInfo.refresh(app.view);
+}
+
+// The address follows the view, written once things settle (not on every frame of play).
+let urlTimer = 0;
+function scheduleUrlWrite(k, length) {
+  clearTimeout(urlTimer);
+  urlTimer = setTimeout(() => writeUrl({ source: editor.source, values: editor.values, step: k, length }),
+    player.playing ? 400 : 60);
 }
 
 function renderExplanation({ title, lines, figures = [] }) {
@@ -223,10 +254,12 @@ $("#graph").addEventListener("keydown", (event) => {
   if (node) nodeInfo.pin(node, app.view, event);
 });
 
-// Keyboard: Space play/pause, ←/→ step, Home/End — unless typing somewhere.
+// Keyboard: Space play/pause, ←/→ step, Home/End — unless typing somewhere, and Space
+// still presses a focused button or link.
 document.addEventListener("keydown", (event) => {
   const typing = event.target.closest?.("textarea, input, select, [contenteditable]");
   if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.key === " " && event.target.closest?.("button, a[href], summary, dialog")) return;
   const actions = {
     " ": () => player.toggle(),
     ArrowRight: () => { player.pause(); player.forward(); },
@@ -244,8 +277,8 @@ document.addEventListener("keydown", (event) => {
 $("#fit").addEventListener("click", () => panzoom.fit());
 $("#zoom-in").addEventListener("click", () => panzoom.zoom(1 / 1.25));
 $("#zoom-out").addEventListener("click", () => panzoom.zoom(1.25));
-$("#export-svg").addEventListener("click", () => downloadSvg($("#graph"), graph.bounds));
-$("#export-png").addEventListener("click", () => downloadPng($("#graph"), graph.bounds));
+$("#export-svg").addEventListener("click", () => downloadSvg($("#graph"), $("#graph-labels"), graph.bounds));
+$("#export-png").addEventListener("click", () => downloadPng($("#graph"), $("#graph-labels"), graph.bounds));
 $("#share").addEventListener("click", async () => {
   const url = window.location.href;
   try {

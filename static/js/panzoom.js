@@ -1,8 +1,9 @@
 // Pan (drag) and zoom (wheel, pinch, buttons) by moving the SVG's viewBox.
 
 export class PanZoom {
-  constructor(svg) {
+  constructor(svg, overlay) {
     this.svg = svg;
+    this.overlay = overlay; // the HTML labels, moved with the drawing
     this.box = { x: 0, y: 0, w: 100, h: 100 };
     this.content = { width: 100, height: 100 };
     svg.addEventListener("wheel", (event) => this.onWheel(event), { passive: false });
@@ -10,7 +11,24 @@ export class PanZoom {
     svg.addEventListener("pointermove", (event) => this.onMove(event));
     svg.addEventListener("pointerup", (event) => this.onUp(event));
     svg.addEventListener("pointercancel", (event) => this.onUp(event));
-    new ResizeObserver(() => this.apply()).observe(svg);
+    // The drawing's size in pixels, from its box and kept here: asking the layout for it
+    // right after building a large graph would force a full layout before the first frame.
+    // The SVG gets that size in px, not 100%: an SVG sized relative to its container is laid
+    // out again, all of it, whenever anything near it is, and that cost every step 20 ms.
+    const box = svg.parentElement;
+    this.size = { width: box.clientWidth, height: box.clientHeight };
+    this.sizeSvg();
+    new ResizeObserver((entries) => {
+      const { width, height } = entries[0].contentRect;
+      this.size = { width, height };
+      this.sizeSvg();
+      this.apply();
+    }).observe(box);
+  }
+
+  sizeSvg() {
+    this.svg.style.width = `${this.size.width}px`;
+    this.svg.style.height = `${this.size.height}px`;
   }
 
   setContent(width, height) {
@@ -26,7 +44,7 @@ export class PanZoom {
   }
 
   apply() {
-    const rect = this.svg.getBoundingClientRect();
+    const rect = this.size;
     if (!rect.width || !rect.height) return;
     // Keep the aspect ratio of the element so pixels stay square.
     const scale = Math.max(this.box.w / rect.width, this.box.h / rect.height);
@@ -36,6 +54,9 @@ export class PanZoom {
     const cy = this.box.y + this.box.h / 2;
     this.view = { x: cx - w / 2, y: cy - h / 2, w, h, scale };
     this.svg.setAttribute("viewBox", `${this.view.x} ${this.view.y} ${w} ${h}`);
+    // The same mapping for the labels: drawing units to pixels of the element.
+    const k = 1 / scale;
+    this.overlay.style.transform = `translate(${-this.view.x * k}px, ${-this.view.y * k}px) scale(${k})`;
   }
 
   zoom(factor, clientX = null, clientY = null) {

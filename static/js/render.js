@@ -13,6 +13,50 @@ const SVG = "http://www.w3.org/2000/svg";
 const OUTPUT_STUB = 90; // length of the line drawn out of the output node
 const LEFT_PAD = 80; // room left of the inputs for their gradients
 
+// Numbers are HTML in an overlay above the SVG, moved with it by a CSS transform: any
+// change to an SVG text (or to HTML inside the SVG) makes the browser lay out the whole
+// drawing again, tens of milliseconds on a 1,000-node graph, while HTML text is laid out
+// on its own. Each label sits at a point of the layout, centred (or right-aligned).
+function htmlLabel(parent, x, y, cls, align = "middle") {
+  const span = document.createElement("span");
+  span.className = `label align-${align} ${cls}`;
+  span.style.left = `${x + LEFT_PAD}px`;
+  span.style.top = `${y}px`;
+  span.dataset.x = String(x);  // layout coordinates, for the SVG export
+  span.dataset.y = String(y);
+  span.textContent = NOTHING;
+  parent.appendChild(span);
+  return span;
+}
+
+// The labels of each node and edge are grouped, and groups are put in chunks of 64: when
+// the page is laid out, the browser revisits the chunks and only the one that changed,
+// not thousands of positioned labels.
+const CHUNK = 64;
+
+function labelGroup(parent, attrs) {
+  const chunks = parent.children;
+  let chunk = chunks[chunks.length - 1];
+  if (!chunk || chunk.childElementCount >= CHUNK) {
+    chunk = document.createElement("div");
+    chunk.className = "label-chunk";
+    parent.appendChild(chunk);
+  }
+  const div = document.createElement("div");
+  for (const [key, value] of Object.entries(attrs)) div.setAttribute(key, value);
+  chunk.appendChild(div);
+  return div;
+}
+
+// A label always holds a line of text (a no-break space when there is no number), so its
+// height never changes.
+const NOTHING = "\u00a0";
+
+function setLabel(span, text) {
+  span.textContent = text || NOTHING;
+  span.classList.toggle("shown", Boolean(text));
+}
+
 function el(name, attrs = {}, parent = null) {
   const node = document.createElementNS(SVG, name);
   for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
@@ -37,8 +81,9 @@ function fillNodeText(text, node) {
 }
 
 export class GraphView {
-  constructor(svg) {
+  constructor(svg, overlay) {
     this.svg = svg;
+    this.overlay = overlay;
     this.nodeEls = [];
     this.edgeEls = [];
     this.outputEl = null;
@@ -51,7 +96,9 @@ export class GraphView {
     const { layout } = result;
     this.result = result;
     this.outgoingIndex = null;
+    this.firstEdgeIndex = null;
     this.svg.replaceChildren();
+    this.overlay.replaceChildren();
     el("title", {}, this.svg).textContent = "Computational graph";
     const defs = el("defs", {}, this.svg);
     const marker = el("marker", {
@@ -76,11 +123,10 @@ export class GraphView {
     const d = edge.points.map(([x, y], i) => `${i ? "L" : "M"} ${x} ${y}`).join(" ");
     el("path", { d, class: "wire", "marker-end": "url(#arrow)" }, g);
     // The layout gives the centres of the label boxes: value above the wire, gradient below.
-    const centred = { "text-anchor": "middle", "dominant-baseline": "central" };
-    const value = el("text", { x: edge.value_at[0], y: edge.value_at[1], class: "edge-value", ...centred }, g);
-    const gradBox = el("rect", { class: "grad-box", rx: 5, ry: 5 }, g);
-    const grad = el("text", { x: edge.grad_at[0], y: edge.grad_at[1], class: "edge-grad", ...centred }, g);
-    return { g, value, grad, gradBox, edge };
+    const labels = labelGroup(this.overlay, { class: "edge-labels", "data-edge-id": edge.id });
+    const value = htmlLabel(labels, edge.value_at[0], edge.value_at[1], "edge-value");
+    const grad = htmlLabel(labels, edge.grad_at[0], edge.grad_at[1], "edge-grad");
+    return { g, value, grad, edge };
   }
 
   buildNode(node, box, parent) {
@@ -98,9 +144,10 @@ export class GraphView {
     const label = el("text", { class: "node-label", "text-anchor": "middle", "dominant-baseline": "central" }, g);
     fillNodeText(label, node);
     // A node's gradient so far: left of an input (the column is free there), under an operator.
+    const labels = labelGroup(this.overlay, { class: "node-labels", "data-node-id": node.id });
     const grad = node.kind === "input"
-      ? el("text", { class: "node-grad", "text-anchor": "end", x: -box.w / 2 - 10, "dominant-baseline": "central" }, g)
-      : el("text", { class: "node-grad", "text-anchor": "middle", y: box.h / 2 + 20 }, g);
+      ? htmlLabel(labels, box.x - box.w / 2 - 8, box.y, "node-grad", "end")
+      : htmlLabel(labels, box.x, box.y + box.h / 2 + 14, "node-grad");
     return { g, grad, node, box };
   }
 
@@ -110,13 +157,12 @@ export class GraphView {
     const x1 = x0 + OUTPUT_STUB;
     const g = el("g", { class: "edge output-edge", "data-output": "true" }, parent);
     el("path", { d: `M ${x0} ${box.y} L ${x1} ${box.y}`, class: "wire" }, g);
-    const centred = { "text-anchor": "middle", "dominant-baseline": "central" };
-    const value = el("text", { x: (x0 + x1) / 2, y: box.y - 13, class: "edge-value", ...centred }, g);
-    const gradBox = el("rect", { class: "grad-box", rx: 5, ry: 5 }, g);
-    const grad = el("text", { x: (x0 + x1) / 2, y: box.y + 15, class: "edge-grad", ...centred }, g);
+    const labels = labelGroup(this.overlay, { class: "output-labels", "data-output": "true" });
+    const value = htmlLabel(labels, (x0 + x1) / 2, box.y - 14, "edge-value");
+    const grad = htmlLabel(labels, (x0 + x1) / 2, box.y + 16, "edge-grad");
     const name = el("text", { x: x1 + 6, y: box.y, class: "output-name", "dominant-baseline": "central" }, g);
     name.textContent = result.output_name;
-    return { g, value, grad, gradBox };
+    return { g, value, grad };
   }
 
   describeNode(node) {
@@ -125,17 +171,27 @@ export class GraphView {
     return `${node.op} node${node.label ? ` ${node.label}` : ""}: ${node.expression}`;
   }
 
-  // Show the view's numbers on the given nodes and edges (all when ids is null).
+  // Show the view's numbers on the nodes and edges a change touched (all when null).
   update(view, touched = null) {
-    const nodes = touched ? touched.nodes : this.nodeEls.map((_, i) => i);
-    const edgeIds = new Set(touched ? touched.edges : this.edgeEls.map((_, i) => i));
+    const nodes = new Set(touched ? touched.nodes : this.nodeEls.keys());
+    const edgeIds = new Set(touched ? touched.edges : this.edgeEls.keys());
     for (const id of nodes) {
       this.updateNode(view, id);
       // A node's value is written above each edge leaving it.
       for (const edgeId of this.outgoing(id)) edgeIds.add(edgeId);
     }
     for (const id of edgeIds) this.updateEdge(view, id);
-    if (!touched || touched.output || nodes.includes(this.result.output)) this.updateOutput(view);
+    if (!touched || touched.output || nodes.has(this.result.output)) this.updateOutput(view);
+  }
+
+  firstEdge(id) {
+    if (!this.firstEdgeIndex) {
+      this.firstEdgeIndex = new Map();
+      for (const edge of this.result.edges) {
+        if (edge.operand === 0) this.firstEdgeIndex.set(edge.target, edge.id);
+      }
+    }
+    return this.firstEdgeIndex.get(id);
   }
 
   outgoing(id) {
@@ -160,10 +216,10 @@ export class GraphView {
     if (view.grads.has(id)) {
       const grad = view.grads.get(id);
       g.setAttribute("data-grad", rawValue(grad));
-      item.grad.textContent = `∂ ${edgeText(grad, "grad")}`;
+      setLabel(item.grad, `∂ ${edgeText(grad, "grad")}`);
     } else {
       g.removeAttribute("data-grad");
-      item.grad.textContent = "";
+      setLabel(item.grad, "");
     }
   }
 
@@ -171,40 +227,21 @@ export class GraphView {
     const item = this.edgeEls[id];
     if (!item) return;
     const source = item.edge.source;
-    item.value.textContent = view.values.has(source) ? edgeText(view.values.get(source), "value") : "";
+    setLabel(item.value, view.values.has(source) ? edgeText(view.values.get(source), "value") : "");
     if (view.edgeGrads.has(id)) {
-      item.grad.textContent = edgeText(view.edgeGrads.get(id), "grad");
+      setLabel(item.grad, edgeText(view.edgeGrads.get(id), "grad"));
       item.g.setAttribute("data-grad", rawValue(view.edgeGrads.get(id)));
     } else {
-      item.grad.textContent = "";
+      setLabel(item.grad, "");
       item.g.removeAttribute("data-grad");
     }
-    this.fitGradBox(item);
   }
 
   updateOutput(view) {
     const item = this.outputEl;
     const out = this.result.output;
-    item.value.textContent = view.values.has(out) ? edgeText(view.values.get(out), "value") : "";
-    item.grad.textContent = view.grads.has(out) ? edgeText(view.grads.get(out), "grad") : "";
-    this.fitGradBox(item);
-  }
-
-  // The gradient's box (a shape cue besides colour) hugs its text.
-  fitGradBox(item) {
-    const text = item.grad.textContent;
-    if (!text) {
-      item.gradBox.setAttribute("visibility", "hidden");
-      return;
-    }
-    const width = 9 * text.length + 12;
-    const x = Number(item.grad.getAttribute("x"));
-    const y = Number(item.grad.getAttribute("y"));
-    item.gradBox.setAttribute("x", x - width / 2);
-    item.gradBox.setAttribute("y", y - 10);
-    item.gradBox.setAttribute("width", width);
-    item.gradBox.setAttribute("height", 20);
-    item.gradBox.setAttribute("visibility", "visible");
+    setLabel(item.value, view.values.has(out) ? edgeText(view.values.get(out), "value") : "");
+    setLabel(item.grad, view.grads.has(out) ? edgeText(view.grads.get(out), "grad") : "");
   }
 
   // Highlight what step i is about: a node (forward) or an edge and its ends (backward).
@@ -219,8 +256,9 @@ export class GraphView {
     };
     if (step.phase === "forward") {
       mark(this.nodeEls[step.node]?.g, "current");
-      for (const edge of this.result.edges) {
-        if (edge.target === step.node) mark(this.edgeEls[edge.id].g, "current");
+      for (const operand of this.result.nodes[step.node].inputs.keys()) {
+        // the edges of a node are numbered consecutively in operand order
+        mark(this.edgeEls[this.firstEdge(step.node) + operand]?.g, "current");
       }
     } else if (step.phase === "update") {
       mark(this.nodeEls[step.node]?.g, "current");
@@ -236,5 +274,6 @@ export class GraphView {
 
   setStale(stale) {
     this.svg.classList.toggle("stale", stale);
+    this.overlay.classList.toggle("stale", stale);
   }
 }
