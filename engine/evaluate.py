@@ -139,10 +139,11 @@ def run_backward(graph: Graph, values: list) -> tuple[list, bytearray, Records, 
             if requires[a]:
                 local = partials[0].local(values[a], out)
                 product = upstream * local
-                grads[a] = total = grads[a] + product
+                before = grads[a]
+                grads[a] = total = before + product
                 rec_edge(edge), rec_local(local), rec_product(product), rec_total(total)
-                if product - product != 0 and upstream - upstream == 0:
-                    bad.append(edge)
+                if total - total != 0 and before - before == 0 and upstream - upstream == 0:
+                    bad.append(edge)  # where a gradient first stops being finite
             continue
         live[b] = 1
         va, vb = values[a], values[b]
@@ -150,16 +151,18 @@ def run_backward(graph: Graph, values: list) -> tuple[list, bytearray, Records, 
         if requires[b]:
             local = partials[1].local(va, vb, out)
             product = upstream * local
-            grads[b] = total = grads[b] + product
+            before = grads[b]
+            grads[b] = total = before + product
             rec_edge(edge + 1), rec_local(local), rec_product(product), rec_total(total)
-            if product - product != 0 and upstream - upstream == 0:
+            if total - total != 0 and before - before == 0 and upstream - upstream == 0:
                 bad.append(edge + 1)
         if requires[a]:
             local = partials[0].local(va, vb, out)
             product = upstream * local
-            grads[a] = total = grads[a] + product
+            before = grads[a]
+            grads[a] = total = before + product
             rec_edge(edge), rec_local(local), rec_product(product), rec_total(total)
-            if product - product != 0 and upstream - upstream == 0:
+            if total - total != 0 and before - before == 0 and upstream - upstream == 0:
                 bad.append(edge)
     return grads, live, records, bad
 

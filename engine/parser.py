@@ -195,7 +195,9 @@ class _Parser:
                 elif kind == OP and token[1] == "+":
                     pass  # unary plus changes nothing and leaves no node
                 elif kind == SEP and depth > 0 and token[1] != ";":
-                    pass  # a newline inside parentheses continues the line
+                    # a newline inside parentheses continues the line, invisibly
+                    token, ahead = ahead, next_token()
+                    continue
                 elif kind == RPAREN and pending and pending[-1][0] == _CALL and previous is not None \
                         and previous[0] == LPAREN and pending[-1][4][0] == len(operands):
                     self.wrong_arity(pending[-1], 0, token)
@@ -227,7 +229,8 @@ class _Parser:
                     expect_operand = True
                     continue  # the same token now starts the right operand
                 elif kind == SEP and depth > 0 and token[1] != ";":
-                    pass
+                    token, ahead = ahead, next_token()  # as above: previous stays what it was
+                    continue
                 elif kind in (SEP, END):
                     if depth > 0:
                         self.unclosed(pending)
@@ -305,6 +308,9 @@ class _Parser:
         if not digits.lstrip("-").isdigit() or digits.count("-") > 1:
             raise EngineError("unexpected_token",
                               f"superscript {quoted(token[1])} is not an exponent; write x² or x⁻¹",
+                              token[2], token[3])
+        if float(digits) in (float("inf"), float("-inf")):
+            raise EngineError("number_too_large", "this exponent is too large for a 64-bit float",
                               token[2], token[3])
         exponent = Num(float(digits), digits, token[2], token[3])
         self.made(token[2], token[3])

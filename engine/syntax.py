@@ -95,7 +95,7 @@ def format_literal(value: float | np.ndarray) -> str:
         if value.ndim == 0:
             return format_number(float(value))
         return "[" + ", ".join(format_literal(row) for row in value) + "]"
-    return format_number(value)
+    return format_number(float(value))  # a numpy scalar prints as a plain number
 
 
 def to_source(tree: Program | Expr) -> str:
