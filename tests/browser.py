@@ -22,18 +22,13 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-import httpx
 import pytest
+from conftest import free_port, running_server, uvicorn_command
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, WebError, expect
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,46 +40,11 @@ LOOPBACK = "127.0.0.1"
 # --- the server ------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((LOOPBACK, 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
-    port = _free_port()
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", LOOPBACK,
-               "--port", str(port), "--no-access-log", "--log-level", "warning"]
-    # The log goes to a file: a pipe nobody reads could fill up and block the server.
-    with tempfile.TemporaryFile("w+") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
-        url = f"http://{LOOPBACK}:{port}"
-        try:
-            _wait_until_healthy(url, process, log)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen, log, timeout: float = 20.0) -> None:
-    give_up = time.monotonic() + timeout
-    while time.monotonic() < give_up:
-        if process.poll() is not None:
-            break
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    log.seek(0)
-    raise RuntimeError(f"the server at {url} did not become healthy:\n{log.read()[-4000:]}")
+    port = free_port()
+    with running_server(uvicorn_command(port), port) as url:
+        yield url
 
 
 class _LiveServerBaseUrl:
