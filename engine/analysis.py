@@ -33,6 +33,7 @@ from .parser import iter_statements
 from .tensor import shape_text
 from .values import bind_values, has_tensor
 
+DEFAULT_LIMITS = Limits()
 OPTIONS = ("merge", "gradcheck", "limits", "deadline", "default_value", "layout", "seed", "learning_rate")
 
 
@@ -60,6 +61,8 @@ class Analysis:
         return out
 
     def to_dict(self) -> dict:
+        if len(self.graph) < SMALL:
+            return to_dict(self)
         with collector_paused():
             return to_dict(self)
 
@@ -67,7 +70,14 @@ class Analysis:
         return orjson.dumps(self.to_dict())
 
 
+# Below this size (characters of source, nodes of graph) the cycle collector would hardly
+# run anyway, and pausing it costs more than it saves.
+SMALL = 2_000
+
+
 def analyze(source: str, values: Mapping[str, object] | None = None, **options) -> Analysis:
+    if isinstance(source, str) and len(source) < SMALL:
+        return _analyze(source, values, **options)
     with collector_paused():
         return _analyze(source, values, **options)
 
@@ -79,7 +89,7 @@ def _analyze(source: str, values: Mapping[str, object] | None = None, **options)
                           f"unknown option {quoted(unknown[0])}; the options are {', '.join(OPTIONS)}", 0, 0)
     if not isinstance(source, str):
         raise EngineError("invalid_source", "the source must be text", 0, 0)
-    limits = options.get("limits") or Limits()
+    limits = options.get("limits") or DEFAULT_LIMITS
     deadline = Deadline(options.get("deadline"))
     learning_rate = _learning_rate(options.get("learning_rate"))
     # Each statement's syntax tree is built into the graph and let go at once.

@@ -64,10 +64,10 @@ def to_dict(analysis: Analysis) -> dict:
     steps += backward_steps(graph, ev, formulas, grads, convert, names if analysis.tensor else None)
     if analysis.learning_rate is not None:
         steps += update_steps(graph, ev, analysis.learning_rate, json_tensor)
-    gradcheck = None
-    if analysis.gradcheck is not None:
+    gradcheck = analysis.gradcheck
+    if gradcheck is not None and (analysis.tensor or convert is not None):
         gradcheck = {name: {key: json_number(v) for key, v in check.items()}
-                     for name, check in analysis.gradcheck.items()}
+                     for name, check in gradcheck.items()}
     gradients = {name: grads[k] for k, name in enumerate(graph.variables)}
     parameters = sorted(graph.parameters.items())
     gradients.update((name, grads[node]) for node, (name, _shape) in parameters)
