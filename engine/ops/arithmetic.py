@@ -64,7 +64,9 @@ register(Operator(
     forward=m.div, tensor_forward=np.divide,
     partials=(
         Partial("1/{b}", lambda a, b, out: m.div(1.0, b)),
-        Partial("−{a}/{b}²", lambda a, b, out: m.div(-a, b * b)),
+        # −(a/b)/b rather than −a/(b·b): b·b leaves the double range long before the answer does
+        # (PyTorch computes it the same way)
+        Partial("−{a}/{b}²", lambda a, b, out: m.div(-out, b)),
     ),
 ))
 
