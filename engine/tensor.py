@@ -71,8 +71,11 @@ def _nested(array: np.ndarray):
 def json_tensor(value):
     """A float stays a number; a 0-d array becomes one; any other array a small object:
     {"shape", "min", "max", "mean", "norm"} plus "data" (nested lists) when small."""
-    if value is None or isinstance(value, float | int):
-        return value if value is None or math.isfinite(value) else _finite_or_text(value)
+    if value is None:
+        return None
+    if isinstance(value, float | int):
+        # float(): numpy.float64 is a float, but orjson (the server's encoder) refuses it
+        return float(value) if math.isfinite(value) else _finite_or_text(value)
     array = np.asarray(value)
     if array.ndim == 0:
         return _finite_or_text(float(array))

@@ -20,11 +20,18 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from hypothesis import settings as hypothesis_settings
 
 from app.main import create_app
 from app.settings import Settings
 
 pytest_plugins = ["tests.browser"]
+
+# `make test` (and so CI) runs the property tests on hypothesis's fixed sequence of examples,
+# so that a red run can be repeated; HYPOTHESIS_PROFILE=explore draws fresh examples each run.
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore")
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent

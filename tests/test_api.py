@@ -169,6 +169,13 @@ async def test_non_finite_results_are_strings_with_warnings(client: httpx.AsyncC
     assert overflow["value"] == "inf"
 
 
+async def test_a_scalar_meeting_a_vector_is_200(client: httpx.AsyncClient) -> None:
+    # numpy sums the scalar's gradient into a numpy.float64, which orjson refused: it was a 500.
+    response = await client.post("/api/graph", json={"source": "x*[1, 2]", "values": {"x": 1.5}})
+    assert response.status_code == 200
+    assert response.json()["gradients"] == {"x": 3.0}
+
+
 async def test_extra_values_are_a_warning_and_names_stay_text(client: httpx.AsyncClient) -> None:
     values = {"x": 1, "<script>alert(1)</script>": 2}
     response = await client.post("/api/graph", json={"source": "x", "values": values})
