@@ -141,7 +141,7 @@ def _learning_rate(value) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, _numbers.Real) or not 0 < float(value) < 1e6:
-        raise EngineError("invalid_option", "the learning rate must be a positive number", 0, 0)
+        raise EngineError("invalid_option", "the learning rate must be a positive number below 1e6", 0, 0)
     return float(value)
 
 

@@ -182,7 +182,7 @@ def _check_settings(steps, learning_rate, batch_size, seed) -> None:
         raise EngineError("invalid_option", f"steps must be a whole number from 1 to {MAX_STEPS:,}", 0, 0)
     if isinstance(learning_rate, bool) or not isinstance(learning_rate, int | float) \
             or not 0 < learning_rate < 1e6:
-        raise EngineError("invalid_option", "the learning rate must be a positive number", 0, 0)
+        raise EngineError("invalid_option", "the learning rate must be a positive number below 1e6", 0, 0)
     if batch_size is not None and (not whole(batch_size) or batch_size < 1):
         raise EngineError("invalid_option", "the batch size must be a whole number ≥ 1", 0, 0)
     if not whole(seed) or not 0 <= seed < 2**63:

@@ -249,7 +249,7 @@ def test_program_steps_use_the_names_the_program_gave(page: Page):
 _GRAD_OVERFLOW = """() => [...document.querySelectorAll('#graph-labels .edge-labels .edge-grad.shown')]
   .map((label) => {
     const style = getComputedStyle(label);
-    const id = label.parentElement.dataset.edgeId;
+    const id = label.closest('.edge-labels').dataset.edgeId;
     const edge = document.querySelector(`#graph .edge[data-edge-id="${id}"]`);
     return [label.textContent, edge.classList.contains('current'),
             style.borderTopStyle, label.scrollWidth - label.clientWidth];

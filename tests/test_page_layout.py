@@ -3,7 +3,9 @@ wraps, overlaps or disappears. (Screens of the main states are in tests/artifact
 
 from __future__ import annotations
 
-from playwright.sync_api import Page
+import time
+
+from playwright.sync_api import Page, expect
 
 from tests.browser import open_app
 
@@ -47,3 +49,48 @@ def test_narrow_window_keeps_graph_inputs_and_panel_apart(page: Page):
     assert graph_panel["y"] + graph_panel["height"] <= explain["y"] + 1
     x_input = box(page, '#variables input[data-variable="x"]')
     assert inside(x_input, box(page, ".editor-panel")), "the inputs are cut off by their panel"
+
+
+def view_box(page: Page) -> list[float]:
+    return [float(v) for v in page.locator("#graph").get_attribute("viewBox").split()]
+
+
+def comes_into_view(page: Page, locator, within: dict[str, float], seconds: float = 2.0) -> bool:
+    """Whether the element is inside `within` now or soon: the view pans at most 4 times a second."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if inside(locator.bounding_box(), within):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(50)
+
+
+def test_a_wide_graph_opens_readable_and_the_view_follows_the_steps(page: Page):
+    # The XOR network is too wide to fit at a readable size: it opens at the smallest
+    # readable zoom from its inputs, each step pans to what it is about, and Fit shows all.
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_app(page)
+    page.locator("#examples").select_option("xor-mlp")
+    expect(page.locator("#training")).to_be_visible()
+    graph = box(page, "#graph")
+    _x, _y, width, _h = view_box(page)
+    assert graph["width"] / width >= 0.69, "the numbers are drawn too small to read"
+    assert inside(box(page, '#graph .node[data-node-id="0"]'), graph), "the inputs are not in view"
+
+    page.locator("#btn-end").click()  # the last step: an update of b2, at the right end
+    b2 = page.locator("#graph .node.kind-param", has_text="b2")
+    assert comes_into_view(page, b2, graph), "the view did not follow the step"
+    page.locator("#btn-start").click()
+    steps = int(page.locator("#scrubber").get_attribute("max"))
+    assert steps > 20
+    for k in range(1, steps + 1):  # forward, backward and update: what each is about is in view
+        page.locator("#btn-forward").click()
+        expect(page.locator("#scrubber")).to_have_value(str(k))
+        # the node computed (forward), or the node whose gradient the edge adds to (backward)
+        current = page.locator("#graph .node.current, #graph .node.current-source").first
+        assert comes_into_view(page, current, graph), f"step {k}: what it is about is out of view"
+
+    page.locator("#fit").click()
+    for node in page.locator("#graph .node").all():
+        assert inside(node.bounding_box(), graph), "Fit does not show the whole graph"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import open_app
@@ -78,3 +79,34 @@ def test_a_vector_program_shows_shapes_and_heat_maps(page: Page):
     expect(weight.locator(".node-shape")).to_have_text(" 3×4")
     weight.hover()
     expect(page.locator("#node-info figure.tensor")).to_have_count(2)  # value and gradient
+
+
+def test_the_summary_checks_every_parameter_along_a_direction(page: Page, live_server: str):
+    # A tensor's gradient is checked along a random direction: both columns are numbers
+    # (the engine's), one row per variable and per parameter.
+    import httpx
+
+    from app.examples import EXAMPLES
+
+    example = next(e for e in EXAMPLES if e["id"] == "xor-mlp")
+    expected = httpx.post(f"{live_server}/api/graph",
+                          json={"source": example["source"], "values": example["values"]}).json()
+    open_app(page)
+    load_example(page, "xor-mlp")
+    page.locator("#btn-end").click()
+    summary = page.locator("#summary")
+    expect(summary).to_be_visible()
+    rows = summary.locator("tbody tr")
+    expect(rows).to_have_count(6)
+    assert [rows.nth(i).get_attribute("data-variable") for i in range(6)] == ["X", "Y", "W1", "b1", "W2", "b2"]
+    assert "object" not in summary.text_content()
+    expect(summary.locator(".summary-tensor-note")).to_be_visible()
+    for name in ("W1", "b2"):
+        row = summary.locator(f'tr[data-variable="{name}"]')
+        expect(row).to_have_attribute("data-directional", "true")
+        expect(row).to_have_class(re.compile(r"\bcheck-ok\b"))
+        backprop, numeric = (float(row.locator("td").nth(i).text_content().replace("\u2212", "-"))
+                             for i in (0, 1))
+        check = expected["gradcheck"][name]
+        assert backprop == pytest.approx(check["analytic"], rel=1e-4)
+        assert numeric == pytest.approx(check["numeric"], rel=1e-4)

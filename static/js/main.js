@@ -19,6 +19,7 @@ import { TrainingPanel } from "./training.js";
 
 const $ = (selector) => document.querySelector(selector);
 const HIDDEN_WARNINGS = new Set(["default_value", "unused_value"]); // the page's own doing
+const READABLE_MAX_NODES = 200; // graphs up to this size open at a readable zoom
 
 const app = {
   result: null,
@@ -124,7 +125,9 @@ function show(result, step) {
   editor.setVariables(result.variables, engineValues);
   graph.build(result);
   panzoom.setContent(graph.bounds.width, graph.bounds.height);
-  if (!keep) panzoom.fit();
+  // A graph a class steps through opens readable; a large one opens whole, as an overview
+  // (zoomed in, each step of a 1,000-node graph repaints more: 30-50 ms against 17).
+  if (!keep) (result.nodes.length <= READABLE_MAX_NODES ? panzoom.fitReadable() : panzoom.fit());
   showWarnings(result.warnings);
   training.show(result, () => ({ source: editor.source, values: editor.currentValues() }));
   summary.set(result);
@@ -187,6 +190,7 @@ function showStep(k, previous, rebuilt) {
   }
   const step = k > 0 ? replay.steps[k - 1] : null;
   graph.highlight(step);
+  if (k !== previous || rebuilt) panzoom.reveal(graph.focusArea(step));
   const text = app.explainer.explain(replay, k - 1);
   renderExplanation(text);
   if (k !== previous || rebuilt) $("#announce").textContent = text.speech;

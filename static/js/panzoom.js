@@ -1,11 +1,18 @@
 // Pan (drag) and zoom (wheel, pinch, buttons) by moving the SVG's viewBox.
 
+const MARGIN = 24; // drawing units kept around what is fitted or revealed
+// Drawing units per pixel beyond which the numbers (12 px text) are too small to read.
+const MAX_SCALE = 1 / 0.7;
+const PAN_INTERVAL = 250;
+
 export class PanZoom {
   constructor(svg, overlay) {
     this.svg = svg;
     this.overlay = overlay; // the HTML labels, moved with the drawing
     this.box = { x: 0, y: 0, w: 100, h: 100 };
     this.content = { width: 100, height: 100 };
+    this.lastPan = -Infinity;
+    this.pendingReveal = null;
     svg.addEventListener("wheel", (event) => this.onWheel(event), { passive: false });
     svg.addEventListener("pointerdown", (event) => this.onDown(event));
     svg.addEventListener("pointermove", (event) => this.onMove(event));
@@ -37,10 +44,56 @@ export class PanZoom {
 
   // Fit the whole drawing in the window, with a margin.
   fit() {
-    const margin = 24;
+    clearTimeout(this.pendingReveal); // the user's (or a new graph's) view wins
     const { width, height } = this.content;
-    this.box = { x: -margin, y: -margin, w: width + 2 * margin, h: height + 2 * margin };
+    this.box = { x: -MARGIN, y: -MARGIN, w: width + 2 * MARGIN, h: height + 2 * MARGIN };
     this.apply();
+  }
+
+  // What a new graph opens with: the whole drawing when its numbers stay readable that
+  // way; otherwise the smallest readable zoom, from the inputs at the left (where the
+  // forward pass starts), and reveal() follows the steps from there.
+  fitReadable() {
+    clearTimeout(this.pendingReveal);
+    const { width, height } = this.content;
+    const rect = this.size;
+    const whole = Math.max((width + 2 * MARGIN) / rect.width, (height + 2 * MARGIN) / rect.height);
+    if (!rect.width || !rect.height || whole <= MAX_SCALE) {
+      this.fit();
+      return;
+    }
+    const w = rect.width * MAX_SCALE;
+    const h = rect.height * MAX_SCALE;
+    const y = height + 2 * MARGIN <= h ? (height - h) / 2 : -MARGIN;
+    this.box = { x: -MARGIN, y, w, h };
+    this.apply();
+  }
+
+  // Pan (never zoom) so that `area` (drawing units) is in view, if it is not already:
+  // the camera follows the step being shown. An area too big for the view shows its
+  // `primary` part instead. A drag in progress wins.
+  // A pan redraws the whole drawing (60 ms on a 1,000-node graph), so pans come at most
+  // every PAN_INTERVAL ms: playing fast, the view catches up a few times a second, and
+  // the last step asked for is always shown once things settle.
+  reveal(area) {
+    clearTimeout(this.pendingReveal);
+    const wait = this.lastPan + PAN_INTERVAL - performance.now();
+    if (wait > 0) {
+      this.pendingReveal = setTimeout(() => this.reveal(area), wait);
+      return;
+    }
+    const v = this.view;
+    if (!area || area.x === undefined || !v || this.drag) return;
+    const fits = (a) => a.w <= v.w - 2 * MARGIN && a.h <= v.h - 2 * MARGIN;
+    const target = fits(area) || !area.primary ? area : area.primary;
+    const inside = target.x >= v.x + MARGIN && target.x + target.w <= v.x + v.w - MARGIN
+      && target.y >= v.y + MARGIN && target.y + target.h <= v.y + v.h - MARGIN;
+    if (inside) return;
+    const cx = target.x + target.w / 2;
+    const cy = target.y + target.h / 2;
+    this.box = { x: cx - v.w / 2, y: cy - v.h / 2, w: v.w, h: v.h };
+    this.apply();
+    this.lastPan = performance.now();
   }
 
   apply() {
@@ -60,6 +113,7 @@ export class PanZoom {
   }
 
   zoom(factor, clientX = null, clientY = null) {
+    clearTimeout(this.pendingReveal);
     const rect = this.svg.getBoundingClientRect();
     const v = this.view || { ...this.box, scale: 1 };
     const px = clientX === null ? 0.5 : (clientX - rect.left) / rect.width;
@@ -79,6 +133,7 @@ export class PanZoom {
 
   onDown(event) {
     if (event.button !== 0 || event.target.closest(".node")) return;
+    clearTimeout(this.pendingReveal);
     this.drag = { x: event.clientX, y: event.clientY, box: { ...this.view } };
     this.svg.setPointerCapture(event.pointerId);
     this.svg.classList.add("panning");

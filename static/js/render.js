@@ -17,15 +17,21 @@ const LEFT_PAD = 80; // room left of the inputs for their gradients
 // change to an SVG text (or to HTML inside the SVG) makes the browser lay out the whole
 // drawing again, tens of milliseconds on a 1,000-node graph, while HTML text is laid out
 // on its own. Each label sits at a point of the layout, centred (or right-aligned).
+// The label is centred (or right-aligned) on its point by a 0×0 flex box around it, not
+// by a transform: a transform per label made a paint chunk per label, and compositing
+// thousands of them cost 10 ms every frame.
 function htmlLabel(parent, x, y, cls, align = "middle") {
+  const anchor = document.createElement("div");
+  anchor.className = `label-anchor align-${align}`;
+  anchor.style.left = `${x + LEFT_PAD}px`;
+  anchor.style.top = `${y}px`;
   const span = document.createElement("span");
   span.className = `label align-${align} ${cls}`;
-  span.style.left = `${x + LEFT_PAD}px`;
-  span.style.top = `${y}px`;
   span.dataset.x = String(x);  // layout coordinates, for the SVG export
   span.dataset.y = String(y);
   span.textContent = NOTHING;
-  parent.appendChild(span);
+  anchor.appendChild(span);
+  parent.appendChild(anchor);
   return span;
 }
 
@@ -134,14 +140,19 @@ export class GraphView {
       class: `node kind-${node.kind}${node.live ? "" : " dead"}`,
       "data-node-id": node.id, tabindex: "0", role: "button",
       "aria-label": this.describeNode(node),
-      transform: `translate(${box.x} ${box.y})`,
     }, parent);
+    // Placed by coordinates, not a translate() per node: each transform is a node of the
+    // browser's property trees, and a thousand of them slowed every frame's compositing.
     if (box.shape === "circle") {
-      el("ellipse", { class: "shape", rx: box.w / 2, ry: box.h / 2 }, g);
+      el("ellipse", { class: "shape", cx: box.x, cy: box.y, rx: box.w / 2, ry: box.h / 2 }, g);
     } else {
-      el("rect", { class: "shape", x: -box.w / 2, y: -box.h / 2, width: box.w, height: box.h, rx: 8, ry: 8 }, g);
+      el("rect", {
+        class: "shape", x: box.x - box.w / 2, y: box.y - box.h / 2, width: box.w, height: box.h, rx: 8, ry: 8,
+      }, g);
     }
-    const label = el("text", { class: "node-label", "text-anchor": "middle", "dominant-baseline": "central" }, g);
+    const label = el("text", {
+      class: "node-label", x: box.x, y: box.y, "text-anchor": "middle", "dominant-baseline": "central",
+    }, g);
     fillNodeText(label, node);
     // A node's gradient so far: left of an input (the column is free there), under an operator.
     const labels = labelGroup(this.overlay, { class: "node-labels", "data-node-id": node.id });
@@ -270,6 +281,29 @@ export class GraphView {
       mark(this.nodeEls[step.node]?.g, "current-target");
       mark(this.nodeEls[step.source]?.g, "current-source");
     }
+  }
+
+  // The part of the drawing (its units) that a step is about, for the view to follow:
+  // the node and its operands (forward) or both ends of the edge (backward), and the
+  // node that matters most, should they not fit together: the one whose number changes.
+  focusArea(step) {
+    if (!step || !this.result) return null;
+    const area = (ids) => {
+      const boxes = ids.map((id) => this.nodeEls[id]?.box).filter(Boolean);
+      if (!boxes.length) return null;
+      const left = Math.min(...boxes.map((b) => b.x - b.w / 2)) + LEFT_PAD;
+      const right = Math.max(...boxes.map((b) => b.x + b.w / 2)) + LEFT_PAD;
+      const top = Math.min(...boxes.map((b) => b.y - b.h / 2));
+      const bottom = Math.max(...boxes.map((b) => b.y + b.h / 2));
+      return { x: left - 40, y: top - 20, w: right - left + 80, h: bottom - top + 40 };
+    };
+    if (step.phase === "forward") {
+      return { ...area([step.node, ...this.result.nodes[step.node].inputs]), primary: area([step.node]) };
+    }
+    if (step.phase === "backward" && step.kind !== "seed") {
+      return { ...area([step.node, step.source]), primary: area([step.source]) };
+    }
+    return { ...area([step.node]), primary: area([step.node]) };
   }
 
   setStale(stale) {

@@ -1,7 +1,8 @@
-// At the end of the backward pass: each variable's gradient next to the
-// engine's numerical check (central difference) and their relative error.
+// At the end of the backward pass: each variable's and parameter's gradient next to
+// the engine's numerical check (central difference) and their relative error.
 
 import { formatNumber as fmt } from "./format.js";
+import { edgeText, isTensor, shapeText } from "./tensorview.js";
 
 export class Summary {
   constructor(box) {
@@ -12,27 +13,38 @@ export class Summary {
     const out = result.output_name;
     const body = this.box.querySelector("tbody");
     const check = result.gradcheck || {};
-    body.replaceChildren(...result.variables.map((name) => {
+    const names = [...result.variables, ...(result.parameters || [])];
+    let tensors = false;
+    body.replaceChildren(...names.map((name) => {
       const row = document.createElement("tr");
       row.dataset.variable = name;
       const numeric = check[name];
-      const cells = [
-        `∂${out}/∂${name}`,
-        fmt(result.gradients[name], 6),
-        numeric ? fmt(numeric.numeric, 6) : "—",
-        numeric ? fmt(numeric.rel_error, 2) : "—",
-      ];
+      const gradient = result.gradients[name];
+      const tensor = isTensor(gradient);
+      tensors ||= tensor;
+      // A tensor's gradient is checked along one random direction d (the engine's
+      // choice): backprop's ⟨∂L/∂W, d⟩ against the central difference along d.
+      const cells = tensor
+        ? [`∂${out}/∂${name}`, numeric ? fmt(numeric.analytic, 5) : edgeText(gradient, "grad")]
+        : [`∂${out}/∂${name}`, fmt(gradient, 6)];
+      cells.push(numeric ? fmt(numeric.numeric, tensor ? 5 : 6) : "—", numeric ? fmt(numeric.rel_error, 2) : "—");
       cells.forEach((text, i) => {
         const cell = document.createElement(i === 0 ? "th" : "td");
         cell.textContent = text;
         row.appendChild(cell);
       });
+      if (tensor) {
+        row.dataset.directional = "true";
+        row.firstChild.title = `${name} is ${shapeText(gradient.shape)}: along a direction d`;
+      }
       const ok = numeric && typeof numeric.rel_error === "number" && numeric.rel_error < 1e-5;
       row.classList.toggle("check-ok", Boolean(ok));
       row.classList.toggle("check-bad", Boolean(numeric) && !ok);
       return row;
     }));
-    this.box.querySelector(".summary-value").textContent = `${out} = ${fmt(result.value, 6)}`;
+    this.box.querySelector(".summary-tensor-note").hidden = !tensors;
+    this.box.querySelector(".summary-value").textContent = `${out} = ${isTensor(result.value)
+      ? edgeText(result.value, "value") : fmt(result.value, 6)}`;
   }
 
   reveal(done) {
