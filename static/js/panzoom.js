@@ -12,6 +12,7 @@ export class PanZoom {
     this.box = { x: 0, y: 0, w: 100, h: 100 };
     this.content = { width: 100, height: 100 };
     this.lastPan = -Infinity;
+    this.closeUp = false;
     this.pendingReveal = null;
     svg.addEventListener("wheel", (event) => this.onWheel(event), { passive: false });
     svg.addEventListener("pointerdown", (event) => this.onDown(event));
@@ -42,36 +43,27 @@ export class PanZoom {
     this.content = { width, height };
   }
 
-  // Fit the whole drawing in the window, with a margin.
+  // Fit the whole drawing in the window, with a margin (the Fit button).
   fit() {
     clearTimeout(this.pendingReveal); // the user's (or a new graph's) view wins
+    this.closeUp = false;
     const { width, height } = this.content;
     this.box = { x: -MARGIN, y: -MARGIN, w: width + 2 * MARGIN, h: height + 2 * MARGIN };
     this.apply();
   }
 
-  // What a new graph opens with: the whole drawing when its numbers stay readable that
-  // way; otherwise the smallest readable zoom, from the inputs at the left (where the
-  // forward pass starts), and reveal() follows the steps from there.
-  fitReadable() {
-    clearTimeout(this.pendingReveal);
-    const { width, height } = this.content;
-    const rect = this.size;
-    const whole = Math.max((width + 2 * MARGIN) / rect.width, (height + 2 * MARGIN) / rect.height);
-    if (!rect.width || !rect.height || whole <= MAX_SCALE) {
-      this.fit();
-      return;
-    }
-    const w = rect.width * MAX_SCALE;
-    const h = rect.height * MAX_SCALE;
-    const y = height + 2 * MARGIN <= h ? (height - h) / 2 : -MARGIN;
-    this.box = { x: -MARGIN, y, w, h };
-    this.apply();
+  // A new graph opens whole. If its numbers are too small to read that way (a wide
+  // network), the first step shown zooms in to the smallest readable size around itself,
+  // once (`closeUp`); from then on reveal() only pans. Zooming, dragging or Fit by hand
+  // cancels the close-up.
+  fitNew({ closeUp }) {
+    this.fit();
+    this.closeUp = closeUp && this.view?.scale > MAX_SCALE;
   }
 
-  // Pan (never zoom) so that `area` (drawing units) is in view, if it is not already:
-  // the camera follows the step being shown. An area too big for the view shows its
-  // `primary` part instead. A drag in progress wins.
+  // Pan so that `area` (drawing units) is in view, if it is not already: the camera
+  // follows the step being shown. An area too big for the view shows its `primary` part
+  // instead. A drag in progress wins.
   // A pan redraws the whole drawing (60 ms on a 1,000-node graph), so pans come at most
   // every PAN_INTERVAL ms: playing fast, the view catches up a few times a second, and
   // the last step asked for is always shown once things settle.
@@ -82,16 +74,23 @@ export class PanZoom {
       this.pendingReveal = setTimeout(() => this.reveal(area), wait);
       return;
     }
-    const v = this.view;
-    if (!area || area.x === undefined || !v || this.drag) return;
+    if (!area || area.x === undefined || !this.view || this.drag) return;
+    const closeUp = this.closeUp;
+    this.closeUp = false;
+    // the size of the view to show: the readable one when closing up
+    const v = closeUp ? { ...this.view, w: this.size.width * MAX_SCALE, h: this.size.height * MAX_SCALE } : this.view;
     const fits = (a) => a.w <= v.w - 2 * MARGIN && a.h <= v.h - 2 * MARGIN;
     const target = fits(area) || !area.primary ? area : area.primary;
     const inside = target.x >= v.x + MARGIN && target.x + target.w <= v.x + v.w - MARGIN
       && target.y >= v.y + MARGIN && target.y + target.h <= v.y + v.h - MARGIN;
-    if (inside) return;
-    const cx = target.x + target.w / 2;
-    const cy = target.y + target.h / 2;
-    this.box = { x: cx - v.w / 2, y: cy - v.h / 2, w: v.w, h: v.h };
+    if (inside && !closeUp) return;
+    // Centred on the target, but never showing empty space past the drawing's edges;
+    // along a side where the whole drawing fits, centred on the drawing.
+    const clamp = (start, size, extent) => (extent + 2 * MARGIN <= size
+      ? (extent - size) / 2 : Math.min(Math.max(start, -MARGIN), extent + MARGIN - size));
+    const x = clamp(target.x + target.w / 2 - v.w / 2, v.w, this.content.width);
+    const y = clamp(target.y + target.h / 2 - v.h / 2, v.h, this.content.height);
+    this.box = { x, y, w: v.w, h: v.h };
     this.apply();
     this.lastPan = performance.now();
   }
@@ -114,6 +113,7 @@ export class PanZoom {
 
   zoom(factor, clientX = null, clientY = null) {
     clearTimeout(this.pendingReveal);
+    this.closeUp = false;
     const rect = this.svg.getBoundingClientRect();
     const v = this.view || { ...this.box, scale: 1 };
     const px = clientX === null ? 0.5 : (clientX - rect.left) / rect.width;
@@ -134,6 +134,7 @@ export class PanZoom {
   onDown(event) {
     if (event.button !== 0 || event.target.closest(".node")) return;
     clearTimeout(this.pendingReveal);
+    this.closeUp = false;
     this.drag = { x: event.clientX, y: event.clientY, box: { ...this.view } };
     this.svg.setPointerCapture(event.pointerId);
     this.svg.classList.add("panning");
