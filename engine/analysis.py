@@ -91,7 +91,8 @@ def _analyze(source: str, values: Mapping[str, object] | None = None, **options)
         raise EngineError("invalid_source", "the source must be text", 0, 0)
     limits = options.get("limits") or DEFAULT_LIMITS
     deadline = Deadline(options.get("deadline"))
-    learning_rate = _learning_rate(options.get("learning_rate"))
+    learning_rate = options.get("learning_rate")
+    learning_rate = None if learning_rate is None else check_learning_rate(learning_rate)
     # Each statement's syntax tree is built into the graph and let go at once.
     merge = bool(options.get("merge", False))
     graph = build_graph(iter_statements(source, limits, count_nodes=not merge), limits, merge=merge,
@@ -137,10 +138,10 @@ def parameter_values(graph: Graph, given: dict, seed) -> dict:
     return start
 
 
-def _learning_rate(value) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, _numbers.Real) or not 0 < float(value) < 1e6:
+def check_learning_rate(value) -> float:
+    """η as a float, or the engine's error: analyze() and train() share the rule. (Compared
+    as given: float() of a 400-digit int would raise OverflowError.)"""
+    if isinstance(value, bool) or not isinstance(value, _numbers.Real) or not 0 < value < 1e6:
         raise EngineError("invalid_option", "the learning rate must be a positive number below 1e6", 0, 0)
     return float(value)
 

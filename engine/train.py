@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .analysis import Deadline, parameter_values
+from .analysis import Deadline, check_learning_rate, parameter_values
 from .errors import EngineError
 from .evaluate_tensor import leaf_arrays, run_backward, run_forward, tensor_plan
 from .gcpause import collector_paused
@@ -81,7 +81,8 @@ def train(source: str, values: Mapping[str, object], *, steps: int, learning_rat
 
 
 def _train(source, values, steps, learning_rate, batch_size, seed, record, limits, deadline) -> TrainResult:
-    _check_settings(steps, learning_rate, batch_size, seed)
+    _check_settings(steps, batch_size, seed)
+    learning_rate = check_learning_rate(learning_rate)
     graph = build_graph(iter_statements(source, limits), limits, source=source)
     if not graph.parameters:
         raise EngineError("no_parameters",
@@ -174,15 +175,12 @@ class _Batches:
         return [v[rows] if batched else v for v, batched in zip(self.data, self.batched, strict=True)]
 
 
-def _check_settings(steps, learning_rate, batch_size, seed) -> None:
+def _check_settings(steps, batch_size, seed) -> None:
     def whole(x) -> bool:
         return isinstance(x, int) and not isinstance(x, bool)
 
     if not whole(steps) or not 1 <= steps <= MAX_STEPS:
         raise EngineError("invalid_option", f"steps must be a whole number from 1 to {MAX_STEPS:,}", 0, 0)
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, int | float) \
-            or not 0 < learning_rate < 1e6:
-        raise EngineError("invalid_option", "the learning rate must be a positive number below 1e6", 0, 0)
     if batch_size is not None and (not whole(batch_size) or batch_size < 1):
         raise EngineError("invalid_option", "the batch size must be a whole number ≥ 1", 0, 0)
     if not whole(seed) or not 0 <= seed < 2**63:

@@ -447,6 +447,7 @@ def test_a_100000_term_sum():
     (b"x", {"x": 1.0}, {}, "invalid_source"),
     (None, {}, {}, "invalid_source"),
     ("x", {"x": 1.0}, {"bogus": True}, "invalid_option"),
+    ("x", {"x": 1.0}, {"learning_rate": 10**400}, "invalid_option"),  # was OverflowError
     ("x" * 300_000, {}, {}, "source_too_long"),
 ])
 def test_bad_arguments_are_engine_errors(source, values, options, code):
