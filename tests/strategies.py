@@ -156,8 +156,9 @@ class Case:
     values: dict[str, float]
 
 
-class SympyTooSlow(Exception):
-    """sympy spent longer than its budget on one expression."""
+class SympyTooSlow(BaseException):
+    """sympy spent longer than its budget on one expression. (A BaseException: sympy's
+    evalf catches Exception here and there, and would carry on.)"""
 
 
 @contextlib.contextmanager
@@ -173,7 +174,8 @@ def sympy_budget(seconds: float = 2.0) -> Iterator[None]:
         raise SympyTooSlow
 
     previous = signal.signal(signal.SIGALRM, give_up)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # and again every 0.1 s, should a bare `except:` somewhere swallow it
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
         yield
     finally:
