@@ -16,10 +16,9 @@ const LEFT_PAD = 80; // room left of the inputs for their gradients
 // Numbers are HTML in an overlay above the SVG, moved with it by a CSS transform: any
 // change to an SVG text (or to HTML inside the SVG) makes the browser lay out the whole
 // drawing again, tens of milliseconds on a 1,000-node graph, while HTML text is laid out
-// on its own. Each label sits at a point of the layout, centred (or right-aligned).
-// The label is centred (or right-aligned) on its point by a 0×0 flex box around it, not
-// by a transform: a transform per label made a paint chunk per label, and compositing
-// thousands of them cost 10 ms every frame.
+// on its own. Each label sits at a point of the layout, centred (or right-aligned) on it
+// by a 0×0 flex box around it, not by a transform: a transform per label made a paint
+// chunk per label, and compositing thousands of them cost 10 ms every frame.
 function htmlLabel(parent, x, y, cls, align = "middle") {
   const anchor = document.createElement("div");
   anchor.className = `label-anchor align-${align}`;

@@ -24,10 +24,16 @@ export class Summary {
       tensors ||= tensor;
       // A tensor's gradient is checked along one random direction d (the engine's
       // choice): backprop's ⟨∂L/∂W, d⟩ against the central difference along d.
-      const cells = tensor
-        ? [`∂${out}/∂${name}`, numeric ? fmt(numeric.analytic, 5) : edgeText(gradient, "grad")]
-        : [`∂${out}/∂${name}`, fmt(gradient, 6)];
-      cells.push(numeric ? fmt(numeric.numeric, tensor ? 5 : 6) : "—", numeric ? fmt(numeric.rel_error, 2) : "—");
+      const digits = tensor ? 5 : 6;
+      let backprop;
+      if (!tensor) backprop = fmt(gradient, digits);
+      else backprop = numeric ? fmt(numeric.analytic, digits) : edgeText(gradient, "grad");
+      const cells = [
+        `∂${out}/∂${name}`,
+        backprop,
+        numeric ? fmt(numeric.numeric, digits) : "—",
+        numeric ? fmt(numeric.rel_error, 2) : "—",
+      ];
       cells.forEach((text, i) => {
         const cell = document.createElement(i === 0 ? "th" : "td");
         cell.textContent = text;
