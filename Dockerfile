@@ -24,6 +24,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 # Then the source. Installed in place (editable) so that templates/ and static/ stay
 # beside app/, where the app looks for them; root owns every file, the server only reads.
 COPY README.md ./
+COPY compgraph ./compgraph
 COPY engine ./engine
 COPY app ./app
 COPY templates ./templates

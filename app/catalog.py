@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.lexer import CANONICAL_OPS
-from engine.ops import CONSTANTS, OPERATORS, Operator
+from ..engine.lexer import CANONICAL_OPS
+from ..engine.ops import CONSTANTS, OPERATORS, Operator
 
 _OPERAND_NAMES = ("a", "b")
 

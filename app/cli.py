@@ -12,8 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-import engine
-
+from .. import engine
 from .table import render_analysis
 
 LECTURE_EXAMPLE = ["(x + y) * z", "x=-2", "y=5", "z=-4"]

@@ -24,7 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from engine import EngineError
+from ..engine import EngineError
 
 MAX_ERROR_BYTES = 4096
 _MAX_PROBLEMS = 8

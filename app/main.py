@@ -1,6 +1,6 @@
 """Wiring only: settings, middleware, error handlers, routes and static files into one app.
 
-`uvicorn app.main:app` (what `compgraph serve` runs) takes the settings from the
+`uvicorn compgraph.app.main:app` (what `compgraph serve` runs) takes the settings from the
 environment; tests call `create_app(Settings(...))`.
 """
 

@@ -30,10 +30,9 @@ import anyio
 import anyio.to_thread
 import orjson
 
-import engine
-from engine import EngineError
-from engine.train import train
-
+from .. import engine
+from ..engine import EngineError
+from ..engine.train import train
 from .schemas import GraphRequest, TrainRequest
 from .settings import Settings
 

@@ -30,7 +30,7 @@ def serve(host: str | None, port: int | None, workers: int, reload: bool, open_b
     if open_browser:
         threading.Thread(target=_open_when_ready, args=(page_url(host, port),), daemon=True).start()
     uvicorn.run(
-        "app.main:app",  # an import string, so that --workers and --reload can start fresh processes
+        "compgraph.app.main:app",  # an import string, so that --workers and --reload can start fresh processes
         host=host,
         port=port,
         workers=workers,

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-import engine
+from .. import engine
 
 _ENGINE_DEFAULTS = engine.Limits()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.ops import OPERATORS
+from ..engine.ops import OPERATORS
 
 
 def fmt(x) -> str:

@@ -12,11 +12,11 @@ price of computing the answer.
 from __future__ import annotations
 
 import orjson
+from compgraph.app.main import create_app
 from fastapi import Request
 from starlette.responses import Response
 
-import engine
-from app.main import create_app
+from compgraph import engine
 
 from .server_load import thousand_node_request
 

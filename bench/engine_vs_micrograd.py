@@ -22,13 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import engine  # noqa: E402
+from compgraph.engine.evaluate import evaluate, forward_plan  # noqa: E402
+from compgraph.engine.gcpause import collector_paused  # noqa: E402
+from compgraph.engine.gradcheck import central_differences  # noqa: E402
+from compgraph.engine.graph import build_graph  # noqa: E402
+from compgraph.engine.parser import parse  # noqa: E402
+
 from bench.programs import make_program  # noqa: E402
-from engine.evaluate import evaluate, forward_plan  # noqa: E402
-from engine.gcpause import collector_paused  # noqa: E402
-from engine.gradcheck import central_differences  # noqa: E402
-from engine.graph import build_graph  # noqa: E402
-from engine.parser import parse  # noqa: E402
+from compgraph import engine  # noqa: E402
 
 LIMITS = engine.Limits(max_source_chars=50_000_000, max_nodes=2_000_000,
                        max_gradcheck_evaluations=10**9)

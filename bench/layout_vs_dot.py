@@ -28,8 +28,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from compgraph.engine.layout import layout_graph, node_size  # noqa: E402
+
 from bench.graphs import Graph, bench_set  # noqa: E402
-from engine.layout import layout_graph, node_size  # noqa: E402
 
 EDGE_LABEL = "-0.123456"  # edge_label_chars = 9 characters, two lines in dot
 

@@ -105,7 +105,7 @@ def free_port() -> int:
 def start_server(max_nodes: int, log) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "COMPGRAPH_MAX_NODES": str(max(max_nodes * 2, 10_000))}
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
+    command = [sys.executable, "-m", "uvicorn", "compgraph.app.main:app", "--host", "127.0.0.1",
                "--port", str(port), "--no-access-log", "--log-level", "warning"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -20,8 +20,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import engine  # noqa: E402
-from engine.train import train  # noqa: E402
+from compgraph.engine.train import train  # noqa: E402
+
+from compgraph import engine  # noqa: E402
 
 SOURCE = """
 W1 = param(784, 128)

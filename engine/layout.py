@@ -23,12 +23,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from engine.gcpause import collector_paused
-from engine.layout_build import LABEL, PASS, LayoutGraph, build, dedupe, overflow_tracks
-from engine.layout_coord import compact_components, solve_y
-from engine.layout_order import order_layers
-from engine.layout_rank import assign_layers
-from engine.layout_text import text_width
+from .gcpause import collector_paused
+from .layout_build import LABEL, PASS, LayoutGraph, build, dedupe, overflow_tracks
+from .layout_coord import compact_components, solve_y
+from .layout_order import order_layers
+from .layout_rank import assign_layers
+from .layout_text import text_width
 
 NODE_FONT = 18.0        # px, text inside nodes
 EDGE_FONT = 15.0        # px, edge labels

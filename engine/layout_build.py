@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.layout_layered import Layered
+from .layout_layered import Layered
 
 REAL, DUMMY, LABEL, PASS = 0, 1, 2, 3  # item kinds: node, dummy, label, pass-through
 

@@ -22,9 +22,9 @@ import random
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from engine.layout_layered import Layered, Order, positions
-from engine.layout_order_exact import local_search
-from engine.layout_order_fast import FastOrder
+from .layout_layered import Layered, Order, positions
+from .layout_order_exact import local_search
+from .layout_order_fast import FastOrder
 
 FAST_ITEMS = 400  # above this many items: vectorised sweeps and exchanges only
 

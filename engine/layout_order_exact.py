@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.layout_layered import Layered, Order
+from .layout_layered import Layered, Order
 
 
 def pair_costs(lg: Layered, row: list[int], pos: list[int], stride: int) -> np.ndarray:

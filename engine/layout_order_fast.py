@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.layout_layered import Layered, Order
+from .layout_layered import Layered, Order
 
 
 def inversions_np(a: np.ndarray) -> int:

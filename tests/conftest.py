@@ -19,11 +19,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from compgraph.app.main import create_app
+from compgraph.app.settings import Settings
 from fastapi import FastAPI
 from hypothesis import settings as hypothesis_settings
-
-from app.main import create_app
-from app.settings import Settings
 
 pytest_plugins = ["tests.browser"]
 
@@ -125,5 +124,5 @@ def running_server(command: list[str], port: int, env: dict[str, str] | None = N
 
 
 def uvicorn_command(port: int) -> list[str]:
-    return [str(VENV_BIN / "python"), "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
+    return [str(VENV_BIN / "python"), "-m", "uvicorn", "compgraph.app.main:app", "--host", "127.0.0.1",
             "--port", str(port), "--no-access-log", "--log-level", "warning"]

@@ -23,9 +23,8 @@ from dataclasses import dataclass, replace
 
 import mpmath as mp
 import sympy as sp
+from compgraph.engine.ops import OPERATORS
 from hypothesis import strategies as st
-
-from engine.ops import OPERATORS
 
 # Binding powers of printed pieces: the parser's, plus postfix superscripts and atoms.
 ADD, MUL, UNARY, POW, POSTFIX, ATOM = 10, 20, 30, 40, 50, 60

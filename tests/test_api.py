@@ -12,16 +12,16 @@ import anyio
 import httpx
 import orjson
 import pytest
+from compgraph.app import runner
+from compgraph.app.catalog import catalog
+from compgraph.app.errors import MAX_ERROR_BYTES
+from compgraph.app.examples import EXAMPLES, examples
+from compgraph.app.main import create_app
+from compgraph.app.schemas import Catalog, ExampleList, GraphResponse
+from compgraph.app.settings import Settings
 from fastapi import FastAPI
 
-import engine
-from app import runner
-from app.catalog import catalog
-from app.errors import MAX_ERROR_BYTES
-from app.examples import EXAMPLES, examples
-from app.main import create_app
-from app.schemas import Catalog, ExampleList, GraphResponse
-from app.settings import Settings
+from compgraph import engine
 
 pytestmark = pytest.mark.anyio
 

@@ -7,9 +7,8 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
-
-from app.examples import EXAMPLES
-from app.schemas import GraphResponse, TrainResponse
+from compgraph.app.examples import EXAMPLES
+from compgraph.app.schemas import GraphResponse, TrainResponse
 
 pytestmark = pytest.mark.anyio
 

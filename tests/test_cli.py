@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.cli import main
+from compgraph.app.cli import main
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import engine
+from compgraph import engine
 
 GOLDEN = Path(__file__).parent / "golden" / "errors.txt"
 

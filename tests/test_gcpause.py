@@ -5,8 +5,7 @@ from __future__ import annotations
 import gc
 
 import pytest
-
-from engine import gcpause
+from compgraph.engine import gcpause
 
 
 @pytest.fixture(autouse=True)

@@ -10,13 +10,12 @@ import sys
 from itertools import pairwise
 from pathlib import Path
 
+import compgraph.engine.layout as layout_mod
 import numpy as np
 import pytest
+from compgraph.engine.layout import EDGE_CHAR_EM, EDGE_FONT, LABEL_LINE_H, layout_graph
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import engine.layout as layout_mod
-from engine.layout import EDGE_CHAR_EM, EDGE_FONT, LABEL_LINE_H, layout_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -401,7 +400,7 @@ def test_same_input_same_output():
 def test_independent_of_hash_seed():
     script = ("import json, sys; sys.path.insert(0, sys.argv[1]);"
               "from bench.graphs import random_program, fan_out;"
-              "from engine.layout import layout_graph;"
+              "from compgraph.engine.layout import layout_graph;"
               "print(json.dumps([layout_graph(*random_program(120, seed=5)), layout_graph(*fan_out(5))]))")
     outs = []
     for seed in ("0", "12345"):

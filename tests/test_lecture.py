@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-import engine
+from compgraph import engine
 
 
 def backward_edges(result: dict) -> list[tuple[str, str, float, float, float, float]]:

@@ -85,8 +85,7 @@ def test_the_summary_checks_every_parameter_along_a_direction(page: Page, live_s
     # A tensor's gradient is checked along a random direction: both columns are numbers
     # (the engine's), one row per variable and per parameter.
     import httpx
-
-    from app.examples import EXAMPLES
+    from compgraph.app.examples import EXAMPLES
 
     example = next(e for e in EXAMPLES if e["id"] == "xor-mlp")
     expected = httpx.post(f"{live_server}/api/graph",

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from engine.parser import parse
-from engine.syntax import Apply, Name, Num, format_number
+from compgraph.engine.parser import parse
+from compgraph.engine.syntax import Apply, Name, Num, format_number
 
 SIGNS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "^"}
 

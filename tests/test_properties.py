@@ -19,6 +19,12 @@ import mpmath as mp
 import orjson
 import pytest
 import sympy as sp
+from compgraph.engine import EngineError, Limits
+from compgraph.engine.alphabet import GREEK_LETTERS
+from compgraph.engine.graph import CONST, build_graph
+from compgraph.engine.ops import FUNCTIONS
+from compgraph.engine.parser import parse
+from compgraph.engine.syntax import to_source
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from strategies import (
@@ -35,13 +41,7 @@ from strategies import (
     sympy_budget,
 )
 
-import engine
-from engine import EngineError, Limits
-from engine.alphabet import GREEK_LETTERS
-from engine.graph import CONST, build_graph
-from engine.ops import FUNCTIONS
-from engine.parser import parse
-from engine.syntax import to_source
+from compgraph import engine
 
 PROPERTY = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from compgraph.app.examples import EXAMPLES
+from compgraph.app.main import create_app
+from compgraph.app.settings import Settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -19,10 +22,6 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-
-from app.examples import EXAMPLES
-from app.main import create_app
-from app.settings import Settings
 
 # Threads only, like a real server under load; a generous budget so that a slow CI machine
 # never turns a valid request into a 503.

@@ -11,10 +11,9 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from compgraph.app.security import CONTENT_SECURITY_POLICY, DOCS_CONTENT_SECURITY_POLICY
+from compgraph.app.settings import Settings
 from fastapi import FastAPI
-
-from app.security import CONTENT_SECURITY_POLICY, DOCS_CONTENT_SECURITY_POLICY
-from app.settings import Settings
 
 pytestmark = pytest.mark.anyio
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from compgraph.app.serve import page_url, serve
 from conftest import VENV_BIN, free_port, running_server
-
-from app.serve import page_url, serve
 
 
 def test_compgraph_serve_answers_on_the_given_port() -> None:
@@ -46,7 +45,7 @@ def test_the_page_url_for_a_browser(host: str, url: str) -> None:
 
 
 def test_settings_are_read_from_the_environment_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.settings import get_settings
+    from compgraph.app.settings import get_settings
 
     get_settings.cache_clear()
     monkeypatch.setenv("COMPGRAPH_TIME_BUDGET_SECONDS", "2.5")

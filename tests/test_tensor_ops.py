@@ -12,7 +12,7 @@ import pytest
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
-import engine  # noqa: E402
+from compgraph import engine  # noqa: E402
 
 RNG = np.random.default_rng(7)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from compgraph.engine.train import train
 
-import engine
-from engine.train import train
+from compgraph import engine
 
 XOR_DATA = {"X": [[0, 0], [0, 1], [1, 0], [1, 1]], "Y": [[0], [1], [1], [0]]}
 
