@@ -32,7 +32,6 @@ import orjson
 
 from .. import engine
 from ..engine import EngineError
-from ..engine.train import train
 from .schemas import GraphRequest, TrainRequest
 from .settings import Settings
 
@@ -83,20 +82,16 @@ class Analyzer:
     def _analyze(self, request: GraphRequest, deadline: float, budget: float) -> bytes:
         if time.monotonic() > deadline:  # the budget ran out while this waited for a thread
             raise _over_budget(budget)
-        options = request.options
-        result = engine.analyze(request.source, request.values, merge=options.merge,
-                                gradcheck=options.gradcheck, layout=options.layout,
-                                default_value=options.default_value, seed=options.seed,
-                                learning_rate=options.learning_rate, limits=self.limits,
-                                deadline=deadline)
+        result = engine.analyze(request.source, request.values, **request.options.model_dump(),
+                                limits=self.limits, deadline=deadline)
         return result.to_json()
 
     def _train(self, request: TrainRequest, deadline: float, budget: float) -> bytes:
         if time.monotonic() > deadline:
             raise _over_budget(budget)
-        result = train(request.source, request.values, steps=request.steps,
-                       learning_rate=request.learning_rate, batch_size=request.batch_size,
-                       seed=request.seed, record=request.record, limits=self.limits, deadline=deadline)
+        settings = request.model_dump(exclude={"source", "values"})
+        result = engine.train(request.source, request.values, **settings, limits=self.limits,
+                              deadline=deadline)
         return orjson.dumps(result.to_dict())
 
 

@@ -16,19 +16,21 @@ Extension points:
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from dataclasses import MISSING
+from typing import Annotated, Any, Literal, get_type_hints
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     PlainValidator,
-    StrictBool,
-    StrictInt,
     StrictStr,
     WithJsonSchema,
+    create_model,
 )
 from pydantic_core import PydanticCustomError
+
+from ..engine import AnalysisOptions, TrainOptions
 
 # --- numbers --------------------------------------------------------------------------------
 
@@ -109,16 +111,23 @@ class _Closed(BaseModel):
 # --- POST /api/graph: request ---------------------------------------------------------------
 
 
-class Options(_Closed):
-    merge: StrictBool = Field(False, description="merge identical subexpressions into one node")
-    gradcheck: StrictBool = Field(True, description="check every gradient against a central difference")
-    layout: StrictBool = Field(False, description="also return where to draw each node and edge")
-    default_value: FiniteFloat | None = Field(
-        None, description="a value for every variable not in `values`, each with a warning; "
-                          "the page sends 1 so that inputs appear as the user types")
-    seed: StrictInt = Field(0, ge=0, le=2**63 - 1, description="seed of the parameters' initialization")
-    learning_rate: FiniteFloat | None = Field(
-        None, gt=0, lt=1e6, description="with parameters: end the trace with the SGD update w ← w − η·∂L/∂w")
+class _StrictBody(BaseModel):
+    """JSON types checked strictly (no "1" for 1, no 1 for true); the ranges are the engine's."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+
+def _option_fields(options_class: type) -> dict[str, Any]:
+    """A request field per engine option: its type, default and sentence come from the engine's
+    AnalysisOptions / TrainOptions, the one place each option is defined and validated."""
+    hints = get_type_hints(options_class)
+    return {f.name: (hints[f.name], Field(... if f.default is MISSING else f.default,
+                                          description=f.metadata["doc"]))
+            for f in options_class.api_fields()}
+
+
+Options = create_model("Options", __base__=_StrictBody, __doc__="engine.AnalysisOptions, as JSON",
+                       **_option_fields(AnalysisOptions))
 
 
 class GraphRequest(_Closed):
@@ -284,9 +293,8 @@ class GraphResponse(_Closed):
 # --- POST /api/train ---------------------------------------------------------------------------
 
 
-class TrainRequest(_Closed):
+class _TrainBody(_StrictBody):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={"examples": [{
             "source": "W = param(2, 1); b = param(1); p = sigmoid(X @ W + b); L = mse(p, Y)",
             "values": {"X": [[0, 0], [0, 1], [1, 0], [1, 1]], "Y": [[0], [1], [1], [1]]},
@@ -295,13 +303,10 @@ class TrainRequest(_Closed):
 
     source: StrictStr = Field(description="a program with parameters (W = param(2, 4)) that ends with a loss")
     values: dict[str, InputValue] = Field(default_factory=dict, description="the data")
-    steps: StrictInt = Field(ge=1, le=100_000, description="how many SGD steps")
-    learning_rate: FiniteFloat = Field(gt=0, lt=1e6, description="η in w ← w − η·∂L/∂w")
-    batch_size: StrictInt | None = Field(None, ge=1, description="rows per minibatch; all rows when absent")
-    seed: StrictInt = Field(0, ge=0, le=2**63 - 1, description="seeds the initialization and the minibatches")
-    record: list[StrictInt] | None = Field(None, max_length=1000,
-                                           description="steps after which to return the parameters "
-                                                       "(default: the first and the last)")
+
+
+TrainRequest = create_model("TrainRequest", __base__=_TrainBody, __doc__="a training run: engine.TrainOptions",
+                            **_option_fields(TrainOptions))
 
 
 class ParameterSnapshot(_Closed):

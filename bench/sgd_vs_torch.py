@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from compgraph.engine.train import train  # noqa: E402
+from compgraph.engine import train  # noqa: E402
 
 from compgraph import engine  # noqa: E402
 

@@ -1,10 +1,16 @@
 """compgraph's engine: source text -> operator graph -> forward values, backward gradients, trace.
 
-The one entry point is `analyze`; the server and the CLI both call it.
+Two entry points: `analyze` (one forward and backward pass, with the step trace)
+and `train` (SGD on a program's parameters). The server, the CLI and the notebook
+widget call only what this module exports.
 """
 
-from .analysis import Analysis, analyze
-from .errors import EngineError, caret_lines, describe
+from .analysis import analyze
+from .contract import Analysis
+from .errors import EngineError, EngineWarning, caret_lines, describe
 from .limits import Limits
+from .options import AnalysisOptions, TrainOptions
+from .training import TrainResult, train
 
-__all__ = ["Analysis", "EngineError", "Limits", "analyze", "caret_lines", "describe"]
+__all__ = ["Analysis", "AnalysisOptions", "EngineError", "EngineWarning", "Limits", "TrainOptions",
+           "TrainResult", "analyze", "caret_lines", "describe", "train"]

@@ -1,4 +1,4 @@
-"""An analysis as the JSON contract (Analysis.to_dict()).
+"""An analysis's result, and the JSON contract it turns into (Analysis.to_dict()).
 
 Fields may be added, never renamed. Numbers are JSON numbers, or the strings
 "nan", "inf", "-inf" where they are not finite; on tensors, a value is an
@@ -9,17 +9,58 @@ when it is small (see tensor.json_tensor).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import numpy as np
+import orjson
 
 from .display import node_expressions, node_formulas, operand_names, output_name
+from .errors import EngineWarning
+from .evaluate import Evaluation
+from .gcpause import collector_paused
+from .graph import Graph
 from .numbers import json_number, json_numbers
+from .options import AnalysisOptions
 from .tensor import json_tensor
 from .trace import backward_steps, forward_steps, update_steps
 
-if TYPE_CHECKING:
-    from .analysis import Analysis
+# Below this many nodes the cycle collector would hardly run while the JSON is built, and
+# pausing it costs more than it saves.
+SMALL = 2_000
+
+
+@dataclass(slots=True)
+class Analysis:
+    source: str
+    graph: Graph
+    evaluation: Evaluation
+    gradcheck: dict[str, dict] | None
+    warnings: list[EngineWarning]
+    layout: dict | None = None  # node positions and edge routes for drawing, when asked for
+    tensor: bool = False  # values are numpy arrays
+    learning_rate: float | None = None  # when given, the trace ends with the parameters' update
+    options: AnalysisOptions = AnalysisOptions()  # what the analysis ran with
+
+    @property
+    def value(self):
+        return self.evaluation.values[self.graph.output]
+
+    @property
+    def gradients(self) -> dict[str, object]:
+        """d(output)/d(each variable and parameter)."""
+        grads = self.evaluation.grads
+        out = {name: grads[k] for k, name in enumerate(self.graph.variables)}
+        out.update((name, grads[node]) for node, (name, _) in sorted(self.graph.parameters.items()))
+        return out
+
+    def to_dict(self) -> dict:
+        if len(self.graph) < SMALL:
+            return to_dict(self)
+        with collector_paused():
+            return to_dict(self)
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(self.to_dict())
 
 
 def to_dict(analysis: Analysis) -> dict:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from .display import operand_names
-from .errors import quoted
-from .evaluate import Evaluation, Warning_
+from .errors import EngineWarning, quoted
+from .evaluate import Evaluation
 from .graph import OP, Graph
 
 
-def evaluation_warnings(graph: Graph, ev: Evaluation, source: str) -> list[Warning_]:
-    warnings: list[Warning_] = []
+def evaluation_warnings(graph: Graph, ev: Evaluation, source: str) -> list[EngineWarning]:
+    warnings: list[EngineWarning] = []
     values = ev.values
     names = operand_names(graph, source) if ev.nonfinite_grads else []
     for node in ev.nonfinite_values:
@@ -21,14 +21,14 @@ def evaluation_warnings(graph: Graph, ev: Evaluation, source: str) -> list[Warni
             message = f"{graph.ops[node].render(*shown)} = {short(values[node])}"
         else:
             message = f"the value of {quoted(graph.label(node))} is {short(values[node])}"
-        warnings.append(Warning_("non_finite_value", f"{message} is not a finite number",
+        warnings.append(EngineWarning("non_finite_value", f"{message} is not a finite number",
                                  start, end, node))
     for edge in ev.nonfinite_grads:
         target, source_node = graph.edge_targets[edge], graph.edge_source(edge)
         operand = graph.edge_operands[edge]
         start, end = graph.span(target)
         formula = graph.ops[target].partials[operand].render(*[names[p] for p in graph.operands(target)])
-        warnings.append(Warning_(
+        warnings.append(EngineWarning(
             "non_finite_gradient",
             f"the local gradient ∂{names[target]}/∂{names[source_node]} = {formula} is not finite here, "
             f"so the gradient of {names[source_node]} is {short(ev.grads[source_node])}",
@@ -36,7 +36,7 @@ def evaluation_warnings(graph: Graph, ev: Evaluation, source: str) -> list[Warni
     for i, (name, node, start, end) in enumerate(graph.statements):
         if i < len(graph.statements) - 1 and not ev.live[node]:
             what = quoted(name) if name else "this statement"
-            warnings.append(Warning_("unused_statement",
+            warnings.append(EngineWarning("unused_statement",
                                      f"the value of {what} is never used by the output", start, end, node))
     return warnings
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 
 class EngineError(Exception):
@@ -34,6 +35,22 @@ class EngineError(Exception):
 
     def __repr__(self) -> str:
         return f"EngineError({self.code!r}, {self.message!r}, {self.start}, {self.end})"
+
+
+@dataclass(slots=True)
+class EngineWarning:
+    """Something the user should know that does not stop the analysis (a non-finite value,
+    an unused statement, a skipped check), with the span it is about."""
+
+    code: str
+    message: str
+    start: int
+    end: int
+    node: int | None = None
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "start": self.start,
+                "end": self.end, "node": self.node}
 
 
 def quoted(text: str, limit: int = 40) -> str:

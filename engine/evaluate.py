@@ -22,19 +22,6 @@ from .graph import NONE, OP, Graph
 
 
 @dataclass(slots=True)
-class Warning_:
-    code: str
-    message: str
-    start: int
-    end: int
-    node: int | None = None
-
-    def to_dict(self) -> dict:
-        return {"code": self.code, "message": self.message, "start": self.start,
-                "end": self.end, "node": self.node}
-
-
-@dataclass(slots=True)
 class Records:
     """One row per backward edge step, in the order the backward pass took them:
     the edge, the local gradient, upstream x local, and the operand's gradient so far."""

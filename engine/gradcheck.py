@@ -19,6 +19,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .evaluate import ForwardPlan
+from .evaluate_tensor import run_forward as run_tensor_forward
 from .graph import NONE, Graph
 
 _STEP = 2.220446049250313e-16 ** (1 / 3)
@@ -61,8 +62,6 @@ def _output_at(plan: ForwardPlan, values: list, variable: int, x: float, output:
 
 def directional_checks(graph: Graph, plan: list, values: list, grads: list,
                        check_time: Callable[[], None] = lambda: None, seed: int = 0) -> dict[str, dict]:
-    from .evaluate_tensor import run_forward as run_tensor_forward
-
     rng = np.random.default_rng(seed)
     leaves = list(enumerate(graph.variables))
     leaves += [(node, name) for node, (name, _shape) in sorted(graph.parameters.items())]

@@ -13,15 +13,15 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .errors import EngineError, quoted
-from .evaluate import Warning_
+from .errors import EngineError, EngineWarning, quoted
+from .evaluate_tensor import check_parameter, initial_parameters
 from .graph import Graph
 
 MAX_TENSOR_ELEMENTS = 1_000_000
 
 
 def bind_values(graph: Graph, values: Mapping[str, object],
-                default: float | None) -> tuple[list, dict[str, object], list[Warning_]]:
+                default: float | None) -> tuple[list, dict[str, object], list[EngineWarning]]:
     """(the variables' values in order, values given for parameters, warnings).
 
     With a `default`, a missing value is that default and a warning (a page fills
@@ -29,14 +29,14 @@ def bind_values(graph: Graph, values: Mapping[str, object],
     if not isinstance(values, Mapping):
         raise EngineError("non_numeric_value", "values must map each variable name to a number", 0, 0)
     bound: list = []
-    warnings: list[Warning_] = []
+    warnings: list[EngineWarning] = []
     for k, name in enumerate(graph.variables):
         start, end = graph.occurrences[k][0], graph.occurrences[k][1]
         if name in values:
             bound.append(value_of(name, values[name], start, end))
         elif default is not None:
             bound.append(value_of(name, default, start, end))
-            warnings.append(Warning_("default_value", f"no value given for {quoted(name)}; using {default:g}",
+            warnings.append(EngineWarning("default_value", f"no value given for {quoted(name)}; using {default:g}",
                                      start, end, k))
         else:
             raise EngineError("missing_value", f"no value given for the variable {quoted(name)}", start, end)
@@ -48,10 +48,20 @@ def bind_values(graph: Graph, values: Mapping[str, object],
             given_parameters[name] = np.asarray(value_of(name, values[name], start, end), dtype=np.float64)
     known = set(graph.variables) | set(parameter_names)
     warnings += [
-        Warning_("unused_value", f"{quoted(str(name))} is not a variable of this expression; its value is ignored", 0, 0)
+        EngineWarning("unused_value", f"{quoted(str(name))} is not a variable of this expression; its value is ignored", 0, 0)
         for name in values if name not in known
     ]
     return bound, given_parameters, warnings
+
+
+def parameter_values(graph: Graph, given: dict, seed: int) -> dict:
+    """Each parameter's value: the one given (of the right shape), else its seeded start."""
+    start = initial_parameters(graph, seed)
+    for node, (name, _shape) in graph.parameters.items():
+        if name in given:
+            check_parameter(graph, node, given[name])
+            start[name] = given[name]
+    return start
 
 
 def value_of(name: str, value: object, start: int, end: int):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from compgraph.engine.train import train
+from compgraph.engine import train
 
 from compgraph import engine
 

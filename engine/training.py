@@ -17,17 +17,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .analysis import Deadline, check_learning_rate, parameter_values
 from .errors import EngineError
 from .evaluate_tensor import leaf_arrays, run_backward, run_forward, tensor_plan
 from .gcpause import collector_paused
 from .graph import Graph, build_graph
-from .limits import Limits
+from .options import TrainOptions, check_deadline
 from .parser import iter_statements
 from .tensor import json_tensor
-from .values import bind_values
+from .values import bind_values, parameter_values
 
-MAX_STEPS = 100_000
 MAX_SNAPSHOT_NUMBERS = 2_000_000  # numbers in all recorded parameter sets together
 
 
@@ -72,17 +70,16 @@ def _full(array: np.ndarray):
     return converted
 
 
-def train(source: str, values: Mapping[str, object], *, steps: int, learning_rate: float,
-          batch_size: int | None = None, seed: int = 0, record: list[int] | None = None,
-          limits: Limits | None = None, deadline: float | None = None) -> TrainResult:
+def train(source: str, values: Mapping[str, object], **options) -> TrainResult:
+    """K steps of SGD on the program's parameters. `options` are TrainOptions' fields
+    (steps and learning_rate required; batch_size, seed, record, limits, deadline)."""
+    settings = TrainOptions.of(options)
     with collector_paused():
-        return _train(source, values, steps, learning_rate, batch_size, seed, record,
-                      limits or Limits(), Deadline(deadline))
+        return _train(source, values, settings)
 
 
-def _train(source, values, steps, learning_rate, batch_size, seed, record, limits, deadline) -> TrainResult:
-    _check_settings(steps, batch_size, seed)
-    learning_rate = check_learning_rate(learning_rate)
+def _train(source: str, values: Mapping[str, object], options: TrainOptions) -> TrainResult:
+    steps, learning_rate, seed, limits = options.steps, float(options.learning_rate), options.seed, options.limits
     graph = build_graph(iter_statements(source, limits), limits, source=source)
     if not graph.parameters:
         raise EngineError("no_parameters",
@@ -92,7 +89,7 @@ def _train(source, values, steps, learning_rate, batch_size, seed, record, limit
     data = [np.asarray(v, dtype=np.float64) for v in data]
     parameters = parameter_values(graph, given, seed)
     parameters = {name: np.array(v, dtype=np.float64) for name, v in parameters.items()}  # ours to update
-    recorded = sorted({s for s in (record or [0, steps]) if 0 <= s <= steps})
+    recorded = sorted({s for s in (options.record or (0, steps)) if 0 <= s <= steps})
     size = sum(v.size for v in parameters.values()) * len(recorded)
     if size > MAX_SNAPSHOT_NUMBERS:
         raise EngineError("too_many_snapshots",
@@ -100,7 +97,7 @@ def _train(source, values, steps, learning_rate, batch_size, seed, record, limit
                           "ask for fewer steps", 0, 0)
     plan = tensor_plan(graph)
     needs = _needs_gradient(graph)
-    batches = _Batches(graph, data, batch_size, seed)
+    batches = _Batches(graph, data, options.batch_size, seed)
     # Check shapes and the loss once, on the whole data set.
     values_now = leaf_arrays(graph, data, parameters)
     run_forward(graph, plan, values_now)
@@ -114,7 +111,7 @@ def _train(source, values, steps, learning_rate, batch_size, seed, record, limit
     param_nodes = sorted(graph.parameters.items())
     for step in range(1, steps + 1):
         if step % 16 == 0:
-            deadline.check()
+            check_deadline(options.deadline)
         values_now = leaf_arrays(graph, batches.next(), parameters)
         run_forward(graph, plan, values_now, check=False)
         loss = float(values_now[graph.output])
@@ -131,7 +128,7 @@ def _train(source, values, steps, learning_rate, batch_size, seed, record, limit
             snapshots[step] = _copy(parameters)
     final = leaf_arrays(graph, data, parameters)
     run_forward(graph, plan, final, check=False)
-    return TrainResult(len(losses), learning_rate, batch_size, seed, losses, snapshots,
+    return TrainResult(len(losses), learning_rate, options.batch_size, seed, losses, snapshots,
                        float(final[graph.output]), warnings)
 
 
@@ -173,15 +170,3 @@ class _Batches:
         rows = self.order[self.at:self.at + self.size]
         self.at += self.size
         return [v[rows] if batched else v for v, batched in zip(self.data, self.batched, strict=True)]
-
-
-def _check_settings(steps, batch_size, seed) -> None:
-    def whole(x) -> bool:
-        return isinstance(x, int) and not isinstance(x, bool)
-
-    if not whole(steps) or not 1 <= steps <= MAX_STEPS:
-        raise EngineError("invalid_option", f"steps must be a whole number from 1 to {MAX_STEPS:,}", 0, 0)
-    if batch_size is not None and (not whole(batch_size) or batch_size < 1):
-        raise EngineError("invalid_option", "the batch size must be a whole number ≥ 1", 0, 0)
-    if not whole(seed) or not 0 <= seed < 2**63:
-        raise EngineError("invalid_option", "the seed must be a whole number ≥ 0", 0, 0)

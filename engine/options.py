@@ -1,0 +1,159 @@
+"""Every option of an analysis and of a training run, defined and checked here once.
+
+`AnalysisOptions` is what `analyze(source, values, **options)` runs with and
+`TrainOptions` what `train(...)` runs with. Each field says its default and,
+in its metadata, the sentence that documents it; the server's request schema
+is generated from these fields (app/schemas.py), so an option is spelled in
+one place and validated in one place: here, whoever the caller is.
+
+`limits` and `deadline` are the caller's, not the user's: the API does not
+expose them (metadata api=False).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import time
+from collections.abc import Mapping
+from dataclasses import MISSING, Field, dataclass, field, fields
+
+from .errors import EngineError, quoted
+from .limits import Limits
+
+MAX_TRAIN_STEPS = 100_000
+MAX_SEED = 2**63 - 1
+MAX_LEARNING_RATE = 1e6
+MAX_RECORDED = 1_000
+
+
+def option(default=MISSING, doc: str = "", *, api: bool = True):
+    """A field with its documentation; without a default, the option is required."""
+    return field(default=default, metadata={"doc": doc, "api": api})
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisOptions:
+    merge: bool = option(False, "merge identical subexpressions into one node")
+    gradcheck: bool = option(True, "check every gradient against a central difference")
+    layout: bool = option(False, "also return where to draw each node and edge")
+    default_value: float | None = option(
+        None, "a value for every variable not in `values`, each with a warning; the page sends 1 "
+              "so that inputs appear as the user types")
+    seed: int = option(0, "seed of the parameters' initialization, a whole number from 0 to 2^63 − 1")
+    learning_rate: float | None = option(
+        None, "with parameters: end the trace with the SGD update w ← w − η·∂L/∂w (0 < η < 1e6)")
+    limits: Limits = option(Limits(), "the engine's limits", api=False)
+    deadline: float | None = option(None, "a time.monotonic() value; past it the analysis stops",
+                                    api=False)
+
+    def __post_init__(self) -> None:
+        for name in ("merge", "gradcheck", "layout"):
+            if not isinstance(getattr(self, name), bool):
+                raise _invalid(f"the option {quoted(name)} must be true or false")
+        if self.default_value is not None:
+            _finite_number(self.default_value, "the default value")
+        _seed(self.seed)
+        if self.learning_rate is not None:
+            _learning_rate(self.learning_rate)
+        _limits_and_deadline(self.limits, self.deadline)
+
+    @classmethod
+    def api_fields(cls) -> list[Field]:
+        """The fields a request may set, in order (the server's schema is made from them)."""
+        return [f for f in fields(cls) if f.metadata["api"]]
+
+    @classmethod
+    def of(cls, options: Mapping[str, object]) -> AnalysisOptions:
+        """The options from keyword arguments; an unknown name is an error that lists the known ones."""
+        return _of(cls, options)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainOptions:
+    steps: int = option(doc=f"how many SGD steps, from 1 to {MAX_TRAIN_STEPS:,}")
+    learning_rate: float = option(doc="η in w ← w − η·∂L/∂w (0 < η < 1e6)")
+    batch_size: int | None = option(None, "rows per minibatch; all rows when absent")
+    seed: int = option(0, "seeds the initialization and the minibatches")
+    record: list[int] | None = option(
+        None, f"steps after which to return the parameters, at most {MAX_RECORDED:,} of them "
+              "(default: the first and the last)")
+    limits: Limits = option(Limits(), "the engine's limits", api=False)
+    deadline: float | None = option(None, "a time.monotonic() value; past it training stops",
+                                    api=False)
+
+    def __post_init__(self) -> None:
+        if not _whole(self.steps) or not 1 <= self.steps <= MAX_TRAIN_STEPS:
+            raise _invalid(f"steps must be a whole number from 1 to {MAX_TRAIN_STEPS:,}")
+        _learning_rate(self.learning_rate)
+        if self.batch_size is not None and (not _whole(self.batch_size) or self.batch_size < 1):
+            raise _invalid("the batch size must be a whole number ≥ 1")
+        _seed(self.seed)
+        if self.record is not None:
+            if not isinstance(self.record, list | tuple) or not all(_whole(s) for s in self.record):
+                raise _invalid("record must be a list of step numbers")
+            if len(self.record) > MAX_RECORDED:
+                raise _invalid(f"record at most {MAX_RECORDED:,} steps")
+            object.__setattr__(self, "record", list(self.record))  # our own copy
+        _limits_and_deadline(self.limits, self.deadline)
+
+    @classmethod
+    def api_fields(cls) -> list[Field]:
+        """The fields a request may set, in order (the server's schema is made from them)."""
+        return [f for f in fields(cls) if f.metadata["api"]]
+
+    @classmethod
+    def of(cls, options: Mapping[str, object]) -> TrainOptions:
+        return _of(cls, options)
+
+
+def check_deadline(deadline: float | None) -> None:
+    """Past the deadline, stop with time_budget_exceeded (called between phases and steps)."""
+    if deadline is not None and time.monotonic() > deadline:
+        raise EngineError("time_budget_exceeded",
+                          "the analysis took longer than its time budget; try a smaller input", 0, 0)
+
+
+def _of(cls, options: Mapping[str, object]):
+    known = [f.name for f in fields(cls)]
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise _invalid(f"unknown option {quoted(unknown[0])}; the options are {', '.join(known)}")
+    return cls(**options)
+
+
+def _invalid(message: str) -> EngineError:
+    return EngineError("invalid_option", message, 0, 0)
+
+
+def _whole(x) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _seed(seed) -> None:
+    if not _whole(seed) or not 0 <= seed <= MAX_SEED:
+        raise _invalid("the seed must be a whole number ≥ 0")
+
+
+def _learning_rate(value) -> None:
+    # Compared as given: float() of a 400-digit int would raise OverflowError.
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < MAX_LEARNING_RATE:
+        raise _invalid("the learning rate must be a positive number below 1e6")
+
+
+def _finite_number(value, what: str) -> None:
+    finite = not isinstance(value, bool) and isinstance(value, numbers.Real)
+    if finite:
+        try:
+            finite = math.isfinite(float(value))
+        except OverflowError:  # an int too large for a float
+            finite = False
+    if not finite:
+        raise _invalid(f"{what} must be a finite number")
+
+
+def _limits_and_deadline(limits, deadline) -> None:
+    if not isinstance(limits, Limits):
+        raise _invalid("limits must be an engine.Limits")
+    if deadline is not None and (isinstance(deadline, bool) or not isinstance(deadline, numbers.Real)):
+        raise _invalid("the deadline must be a time.monotonic() value")
