@@ -12,6 +12,6 @@ top-level folders mapped under it (see pyproject.toml): `compgraph.engine`
 `static/` and `templates/` as package data.
 """
 
-from .engine import Analysis, EngineError, Limits, analyze
+from .engine import Analysis, EngineError, Limits, analyze, train
 
-__all__ = ["Analysis", "EngineError", "Limits", "analyze"]
+__all__ = ["Analysis", "EngineError", "Limits", "analyze", "train"]
