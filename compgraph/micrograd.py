@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from .engine import Analysis, EngineError, analyze
 
-# micrograd's _op → (compgraph's function, or None for an infix sign); `**k` is handled apart.
+# micrograd's _op of a one-operand operation → compgraph's function; `**k` is read apart.
 UNARY = {"ReLU": "relu", "relu": "relu", "tanh": "tanh", "exp": "exp"}
 BINARY = ("+", "*")
 # Binding of what a written piece is, as the parser reads it (docs/language.md): a lower one
@@ -55,12 +55,14 @@ def from_micrograd(output, names: Mapping[str, object] | None = None) -> Microgr
 
     A leaf named in `names` ({name: Value}) or carrying a `label` becomes a variable with its
     `data` as its value; other leaves are constants; a named or labelled operation names its
-    statement (names of Values outside the graph are ignored). A name compgraph cannot read as a variable
-    (`e`, `pi`, a function's name, `x1*w1`) is changed into one that it can (`e_`, `x1_w1`);
-    `names` of the result says which Value each name stands for."""
+    statement (names of Values outside the graph are ignored). A name compgraph cannot read
+    as a variable (`e`, `pi`, a function's name, `x1*w1`) is changed into one that it can
+    (`e_`, `x1_w1`); `names` of the result says which Value each name stands for."""
     _check_value(output, "the output")
     given = {}
     for name, value in (names or {}).items():
+        if not isinstance(name, str):
+            raise TypeError(f"names are text, not {name!r}")
         _check_value(value, f"names[{name!r}]")
         if id(value) in given:
             raise ValueError(f"names gives one Value two names: {given[id(value)]!r} and {name!r}")

@@ -345,6 +345,8 @@ def test_what_is_not_a_micrograd_graph_is_refused_clearly() -> None:
     a = Value(1.0)
     with pytest.raises(TypeError, match=r"names\['a'\] is not a micrograd Value"):
         from_micrograd(a, names={"a": 1.0})
+    with pytest.raises(TypeError, match="names are text, not 1"):
+        from_micrograd(a, names={1: a})
     with pytest.raises(ValueError, match="one Value two names"):
         from_micrograd(a, names={"a": a, "b": a})
     odd = Value(1.0, (a, Value(2.0)), "-")
