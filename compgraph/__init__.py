@@ -13,5 +13,6 @@ top-level folders mapped under it (see pyproject.toml): `compgraph.engine`
 """
 
 from .engine import Analysis, EngineError, Limits, analyze, train
+from .micrograd import MicrogradProgram, from_micrograd
 
-__all__ = ["Analysis", "EngineError", "Limits", "analyze", "train"]
+__all__ = ["Analysis", "EngineError", "Limits", "MicrogradProgram", "analyze", "from_micrograd", "train"]
