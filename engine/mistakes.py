@@ -7,17 +7,17 @@ contribution on (where its running sum is no longer this edge's product), "grad"
 too. An input step has none: its value is given. `why` says which slip gives the
 number, without giving the right answer away. In order of precedence:
 
-- forward: a sign flip; operands swapped (a − b, a / b, a^b); added or multiplied
-  instead; a dropped minus sign; max for min; for a function, its derivative instead
-  of its value, degrees for radians (sin, cos, tan), log₁₀ for ln, e^a for e^−a in σ,
-  relu not clamping, half for a square root (mistakes_forward.py);
+- forward: operands swapped (a − b, a / b, a^b); added or multiplied instead; a
+  dropped minus sign; max for min; for a function, its derivative instead of its
+  value, degrees for radians (sin, cos, tan), log₁₀ for ln, e^a for e^−a in σ, relu
+  not clamping, half for a square root (mistakes_forward.py); a sign flip;
 - seed: 0, the output's value;
-- edge product: the upstream gradient alone, the local gradient alone, a sign flip,
-  upstream + local (forgetting to multiply), the other operand's local gradient (the
-  multiply gate's swap), the target's value as upstream, the operand's value instead
-  of its gradient, the operation's value as its local derivative (functions), one of
-  the upstream's own contributions instead of their sum (a target used 2 or more
-  times; at most MAX_PARTS of them);
+- edge product: the upstream gradient alone, the local gradient alone, upstream +
+  local (forgetting to multiply), the other operand's local gradient (the multiply
+  gate's swap), the target's value as upstream, the operand's value instead of its
+  gradient, the operation's value as its local derivative (functions), one of the
+  upstream's own contributions instead of their sum (a target used 2 or more times;
+  at most MAX_PARTS of them), a sign flip;
 - edge grad: this contribution alone instead of the sum, the sum before it, the
   two subtracted, multiplied, a sign flip.
 
@@ -102,8 +102,6 @@ def _product(graph: Graph, values: list, grads: list, names: list[str], formulas
                               f"{local_grad}"),
         ("local_only", local, f"that is {local_grad} alone; multiply it by the upstream gradient "
                               f"{upstream}"),
-        ("sign_flip", -product, "the sign is flipped: check the signs of the upstream and local "
-                                "gradients"),
         ("added_not_multiplied", up + local, "that adds the upstream and local gradients; the chain "
                                              "rule multiplies them"),
     ]
@@ -133,6 +131,8 @@ def _product(graph: Graph, values: list, grads: list, names: list[str], formulas
                           f"that uses only contribution {k} of the {len(contributions)} to {upstream} "
                           f"(through {through}) as the upstream gradient; {t} is used "
                           f"{len(contributions)} times and its gradient is the sum of them"))
+    found.append(("sign_flip", -product, "the sign is flipped: check the signs of the upstream and "
+                                         "local gradients"))
     return [("product", *c) for c in found]
 
 
@@ -167,7 +167,9 @@ def _distinct(found: list, right: dict[str, float]) -> list[dict]:
         twin = next((i for i, v in enumerate(raw)
                      if listed[i]["answer"] == answer and _same(v, value)), None)
         if twin is not None:
-            listed[twin]["also"].append({"kind": kind, "why": why})
+            first, also = listed[twin], listed[twin]["also"]
+            if (kind, why) != (first["kind"], first["why"]) and {"kind": kind, "why": why} not in also:
+                also.append({"kind": kind, "why": why})
             continue
         raw.append(value)
         listed.append({"answer": answer, "value": json_number(value), "kind": kind, "why": why,

@@ -1,7 +1,7 @@
 """The slips a student makes computing a forward step's value, each with why.
 
 Each candidate is (kind, value, why), in the order that decides which one names a
-number two of them give (see mistakes.py). Every value is computed with the
+number two of them give (see mistakes.py): the telling slips first, a sign flip last. Every value is computed with the
 engine's own operators and local derivatives (engine/ops), so a slip is never a
 Python exception and a derivative follows the engine's conventions.
 """
@@ -29,22 +29,31 @@ def show(x: float) -> str:
     return f"{x:.6g}".replace("-", "−")
 
 
+def _unwrapped(name: str) -> str:
+    """(x1*x2) -> x1*x2, where the first parenthesis closes at the end."""
+    depth = 0
+    for i, ch in enumerate(name):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0:
+            return name[1:-1] if i == len(name) - 1 and i > 0 else name
+    return name
+
+
 def forward_candidates(graph: Graph, node: int, values: list, names: list[str]) -> list[Candidate]:
     """Likely wrong values of operator node `node`."""
     op = graph.ops[node]
     operands = graph.operands(node)
     shown = [names[p] for p in operands]
-    if op.notation == "function":  # log(x1*x2), not log((x1*x2))
-        shown = [name[1:-1] if name.startswith("(") and name.endswith(")") else name
-                 for name in shown]
     args = [values[p] for p in operands]
     out = values[node]
-    written = op.render(*shown)
-    found: list[Candidate] = [("sign_flip", -out, f"the sign is flipped: check the signs in {written}")]
+    found: list[Candidate] = []
     if len(args) == 2:
         found += _binary(op.name, op, args, shown)
-    elif op.notation == "function":
-        found += _function(op, args[0], out, shown[0])
+    elif op.notation == "function":  # log(x1*x2), not log((x1*x2))
+        shown = [_unwrapped(shown[0])]
+        found += _function(op, args[0], out, shown[0], names[operands[0]])
+    # the most general slip last, so that a more telling one names a number they share
+    found.append(("sign_flip", -out, f"the sign is flipped: check the signs in {op.render(*shown)}"))
     return found
 
 
@@ -78,12 +87,12 @@ def _binary(name: str, op, args: list[float], shown: list[str]) -> list[Candidat
     return found
 
 
-def _function(op, a: float, out: float, sa: str) -> list[Candidate]:
+def _function(op, a: float, out: float, sa: str, operand: str) -> list[Candidate]:
     name = op.name
     derivative = op.partials[0]
     found: list[Candidate] = [
         ("derivative_instead", derivative.local(a, out),
-         f"that is the derivative {derivative.render(sa)} at {sa} = {show(a)}, not the value "
+         f"that is the derivative {derivative.render(operand)} at {sa} = {show(a)}, not the value "
          f"{op.render(sa)}")]
     if name in _TRIG:
         found.append(("degrees", op.forward(a * math.pi / 180),
