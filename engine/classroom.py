@@ -89,9 +89,12 @@ def _known(graph: Graph, name: str, option: str) -> None:
 
 
 def _first_tensor(graph: Graph, variable_values: list) -> tuple[int, int]:
-    """The span of what makes the program a tensor program, earliest in the source."""
-    spans = [graph.span(node) for node in (*graph.tensor_constants, *graph.parameters)]
-    spans += [graph.span(node) for node, op in enumerate(graph.ops) if op is not None and op.tensor_only]
-    spans += [graph.occurrence_spans(k)[0] for k, value in enumerate(variable_values)
-              if isinstance(value, np.ndarray)]
-    return min(spans, default=(0, 0))
+    """The span of what makes the program a tensor program: the first tensor leaf in the
+    source (a literal, a parameter, a variable given a vector), else the first tensor-only
+    operation (sum(x) of a number)."""
+    leaves = [graph.span(node) for node in (*graph.tensor_constants, *graph.parameters)]
+    leaves += [graph.occurrence_spans(k)[0] for k, value in enumerate(variable_values)
+               if isinstance(value, np.ndarray)]
+    operations = [graph.span(node) for node, op in enumerate(graph.ops)
+                  if op is not None and op.tensor_only]
+    return min(leaves or operations, default=(0, 0))
