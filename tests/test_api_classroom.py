@@ -127,7 +127,11 @@ def test_answers_match_the_documented_schema(options: dict) -> None:
                 options[key] = "x" if key == "paths" else {"y": 0.5}
         case = SCHEMA["/api/graph"]["POST"].Case(body={**body, "options": options},
                                                  media_type="application/json")
-        assert case.call_and_validate(checks=CHECKS).status_code == 200
+        response = case.call_and_validate(checks=CHECKS)
+        assert response.status_code == 200
+        answer = response.json()
+        assert all(key in answer for key in ("paths", "nudge", "forward_mode") if key in options)
+        assert all("mistakes" in step for step in answer["steps"]) == ("mistakes" in options)
 
 
 async def test_the_operator_catalog_is_unaffected(client: httpx.AsyncClient) -> None:
