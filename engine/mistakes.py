@@ -125,12 +125,13 @@ def _product(graph: Graph, values: list, grads: list, names: list[str], formulas
                       f"its derivative {formula}"))
     contributions = parts.get(target, ())
     if len(contributions) > 1:
-        for k, (edge, part) in enumerate(contributions[:MAX_PARTS], start=1):
-            through = names[graph.edge_targets[edge]]
+        for edge, part in contributions[:MAX_PARTS]:
             found.append(("one_upstream_contribution", part * local,
-                          f"that uses only contribution {k} of the {len(contributions)} to {upstream} "
-                          f"(through {through}) as the upstream gradient; {t} is used "
-                          f"{len(contributions)} times and its gradient is the sum of them"))
+                          f"that uses only the contribution to {upstream} through "
+                          f"{names[graph.edge_targets[edge]]} as the upstream gradient; {t} is used "
+                          f"{len(contributions)} times, and its gradient is the sum of "
+                          f"{'both' if len(contributions) == 2 else f'all {len(contributions)}'} "
+                          "contributions"))
     found.append(("sign_flip", -product, "the sign is flipped: check the signs of the upstream and "
                                          "local gradients"))
     return [("product", *c) for c in found]

@@ -124,8 +124,8 @@ def test_a_node_used_twice_offers_one_of_its_contributions_as_the_upstream():
     # a feeds f twice (a and a·2): its gradient is 1 + 2 = 3; using one of them is a mistake.
     mistakes = step_mistakes("a = x * y; f = a + a * 2", {"x": 2, "y": 3}, kind="edge", edge=1)
     parts = [(m["value"], m["why"]) for m in mistakes if m["kind"] == "one_upstream_contribution"]
-    assert parts == [(4.0, "that uses only contribution 2 of the 2 to ∂f/∂a (through (a*2)) as the "
-                           "upstream gradient; a is used 2 times and its gradient is the sum of them")]
+    assert parts == [(4.0, "that uses only the contribution to ∂f/∂a through (a*2) as the upstream "
+                           "gradient; a is used 2 times, and its gradient is the sum of both contributions")]
 
 
 @pytest.mark.parametrize(("source", "values", "kind", "value", "why"), [
