@@ -172,11 +172,31 @@ class Edge(_Closed):
     operand: int = Field(description="which operand of the target (0 = a, 1 = b)")
 
 
+class MistakeAlso(_Closed):
+    kind: str
+    why: str
+
+
+class Mistake(_Closed):
+    """A likely wrong answer at a step (options.mistakes; see engine/mistakes.py)."""
+
+    answer: Literal["value", "grad", "product"] = Field(
+        description="the step's field this is a wrong value of")
+    value: Scalar
+    kind: str = Field(description="which slip gives it, e.g. upstream_only, operands_swapped")
+    why: str = Field(description="one sentence that says so, without giving the answer away")
+    also: list[MistakeAlso] = Field(description="other slips that give the same number")
+
+
+Mistakes = Annotated[list[Mistake] | None, Field(None, description="with options.mistakes")]
+
+
 class ForwardInputStep(_Closed):
     phase: Literal["forward"]
     kind: Literal["input"]
     node: int
     value: Number
+    mistakes: Mistakes
 
 
 class ForwardOpStep(_Closed):
@@ -187,6 +207,7 @@ class ForwardOpStep(_Closed):
     inputs: list[int]
     operands: list[Number]
     value: Number
+    mistakes: Mistakes
 
 
 class BackwardSeedStep(_Closed):
@@ -194,6 +215,7 @@ class BackwardSeedStep(_Closed):
     kind: Literal["seed"]
     node: int
     grad: Number
+    mistakes: Mistakes
 
 
 class BackwardEdgeStep(_Closed):
@@ -213,6 +235,7 @@ class BackwardEdgeStep(_Closed):
     contributions: int
     rule: str | None = Field(None, description="on tensors: how the contribution is formed, e.g. upstream · xᵀ")
     shapes: str | None = Field(None, description="on tensors: the rule's shapes, e.g. 3×4 = 3×1 · 1×4")
+    mistakes: Mistakes
 
 
 class UpdateStep(_Closed):
@@ -273,6 +296,87 @@ class Layout(_Closed):
     edges: list[LayoutEdge]
 
 
+class PathItem(_Closed):
+    nodes: list[int] = Field(description="from the variable to the output")
+    edges: list[int]
+    locals: list[Scalar] = Field(description="the local derivative on each edge")
+    product: Scalar = Field(description="their product, taken from the output back")
+
+
+class Paths(_Closed):
+    """options.paths: the chain rule as a sum over paths (engine/paths.py)."""
+
+    variable: str
+    count: int | Scalar = Field(description="how many paths in all (exact up to 2^53)")
+    items: list[PathItem] = Field(description="the first 64 paths, depth first")
+    total: Scalar = Field(description="the sum of the listed products")
+    gradient: Scalar = Field(description="the backward pass's gradient of the variable")
+    truncated: bool
+
+
+class NudgeNode(_Closed):
+    derivative: Scalar = Field(description="∂node/∂variable (forward mode)")
+    predicted: Scalar = Field(description="derivative · ε")
+    actual: Scalar = Field(description="node(x + ε) − node(x), as the engine computes it")
+    nudged: Scalar = Field(description="node(x + ε)")
+
+
+class Nudge(_Closed):
+    """options.nudge: first-order prediction against the actual change (engine/nudge.py)."""
+
+    variable: str
+    epsilon: float
+    value: Scalar = Field(description="the variable's value")
+    nudged: Scalar = Field(description="the variable's value + ε, as a double")
+    derivative: Scalar
+    predicted: Scalar = Field(description="the output's predicted change")
+    actual: Scalar = Field(description="the output's actual change")
+    nodes: dict[str, NudgeNode] = Field(description="by node id")
+
+
+class TangentSeedStep(_Closed):
+    phase: Literal["forward_mode"]
+    kind: Literal["seed"]
+    pass_: int = Field(alias="pass", description="which variable's pass (its index)")
+    variable: str
+    node: int
+    tangent: float
+
+
+class TangentStep(_Closed):
+    phase: Literal["forward_mode"]
+    kind: Literal["op"]
+    pass_: int = Field(alias="pass")
+    variable: str
+    node: int
+    op: str
+    inputs: list[int]
+    edges: list[int]
+    operand_tangents: list[Scalar] = Field(description="0 where an operand does not depend on the variable")
+    locals: list[Scalar | None] = Field(description="∂node/∂operand; null where the operand does not depend on the variable")
+    local_formulas: list[str]
+    terms: list[Scalar | None] = Field(description="local · operand tangent; null where it is exactly 0")
+    tangent: Scalar = Field(description="the sum of the terms: ∂node/∂variable")
+
+
+class ModeCount(_Closed):
+    passes: int
+    operations: int = Field(description="operator nodes at which the passes compute a derivative")
+
+
+class ModeCounts(_Closed):
+    forward_mode: ModeCount
+    reverse_mode: ModeCount
+
+
+class ForwardMode(_Closed):
+    """options.forward_mode: one tangent pass per variable (engine/forward_mode.py)."""
+
+    derivatives: dict[str, Scalar] = Field(description="equal to the gradients up to rounding")
+    steps: list[Annotated[TangentSeedStep | TangentStep, Field(discriminator="kind")]]
+    counts: ModeCounts
+
+
 class GraphResponse(_Closed):
     value: Number
     output: int = Field(description="id of the output node")
@@ -288,6 +392,9 @@ class GraphResponse(_Closed):
     gradcheck: dict[str, GradCheck] | None = Field(description="null when the check was skipped")
     warnings: list[EngineWarning]
     layout: Layout | None = Field(None, description="where to draw the graph, when options.layout is true")
+    paths: Paths | None = Field(None, description="with options.paths")
+    nudge: Nudge | None = Field(None, description="with options.nudge")
+    forward_mode: ForwardMode | None = Field(None, description="with options.forward_mode")
 
 
 # --- POST /api/train ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from . import classroom
 from .contract import Analysis
 from .diagnostics import evaluation_warnings
 from .errors import EngineError, EngineWarning
@@ -37,7 +38,8 @@ def analyze(source: str, values: Mapping[str, object] | None = None, **options) 
     """Parse, build, run forward and backward with the trace, check the gradients.
 
     `options` are AnalysisOptions' fields (merge, gradcheck, layout, default_value,
-    seed, learning_rate, limits, deadline); a user error raises EngineError."""
+    seed, learning_rate, mistakes, paths, nudge, forward_mode, limits, deadline); a user
+    error raises EngineError."""
     settings = AnalysisOptions.of(options)
     if not isinstance(source, str):
         raise EngineError("invalid_source", "the source must be text", 0, 0)
@@ -55,6 +57,7 @@ def _analyze(source: str, values: Mapping[str, object] | None, options: Analysis
     variable_values, given_parameters, warnings = bind_values(graph, values or {}, options.default_value)
     check_deadline(options.deadline)
     tensor = graph.uses_tensors or has_tensor(variable_values)
+    classroom.check(graph, options, tensor, variable_values)  # before the work it limits
     if tensor:
         parameters = parameter_values(graph, given_parameters, options.seed)
         plan = tensor_plan(graph)
@@ -79,8 +82,10 @@ def _analyze(source: str, values: Mapping[str, object] | None, options: Analysis
     # An update step only makes sense for a loss: parameters and a scalar output.
     trainable = bool(graph.parameters) and not getattr(evaluation.values[graph.output], "shape", ())
     learning_rate = float(options.learning_rate) if trainable and options.learning_rate else None
+    extras = classroom.results(graph, evaluation, plan, options, source,
+                               lambda: check_deadline(options.deadline))
     return Analysis(source, graph, evaluation, gradcheck, warnings, drawing, tensor, learning_rate,
-                    options)
+                    options, classroom=extras)
 
 
 def graph_layout(graph: Graph, evaluation: Evaluation | None = None) -> dict:

@@ -19,6 +19,7 @@ from .errors import EngineWarning
 from .evaluate import Evaluation
 from .gcpause import collector_paused
 from .graph import Graph
+from .mistakes import add_mistakes
 from .numbers import json_number, json_numbers
 from .options import AnalysisOptions
 from .tensor import json_tensor
@@ -40,6 +41,7 @@ class Analysis:
     tensor: bool = False  # values are numpy arrays
     learning_rate: float | None = None  # when given, the trace ends with the parameters' update
     options: AnalysisOptions = AnalysisOptions()  # what the analysis ran with
+    classroom: dict | None = None  # "paths", "nudge", "forward_mode", when asked for (classroom.py)
 
     @property
     def value(self):
@@ -105,6 +107,8 @@ def to_dict(analysis: Analysis) -> dict:
     steps += backward_steps(graph, ev, formulas, grads, convert, names if analysis.tensor else None)
     if analysis.learning_rate is not None:
         steps += update_steps(graph, ev, analysis.learning_rate, json_tensor)
+    if analysis.options.mistakes:
+        add_mistakes(steps, graph, ev, names, formulas)
     gradcheck = analysis.gradcheck
     if gradcheck is not None and (analysis.tensor or convert is not None):
         gradcheck = {name: {key: json_number(v) for key, v in check.items()}
@@ -125,6 +129,7 @@ def to_dict(analysis: Analysis) -> dict:
         "gradcheck": gradcheck,
         "warnings": [w.to_dict() for w in analysis.warnings],
         **({"layout": analysis.layout} if analysis.layout is not None else {}),
+        **(analysis.classroom or {}),
     }
 
 

@@ -19,7 +19,10 @@ from collections.abc import Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields
 
 from .errors import EngineError, quoted
+from .forward_mode import MAX_STEPS as MAX_FORWARD_MODE_STEPS
 from .limits import Limits
+from .mistakes import MAX_STEPS as MAX_MISTAKE_STEPS
+from .paths import MAX_LISTED as MAX_LISTED_PATHS
 
 MAX_TRAIN_STEPS = 100_000
 MAX_SEED = 2**63 - 1
@@ -43,6 +46,20 @@ class AnalysisOptions:
     seed: int = option(0, "seed of the parameters' initialization, a whole number from 0 to 2^63 − 1")
     learning_rate: float | None = option(
         None, "with parameters: end the trace with the SGD update w ← w − η·∂L/∂w (0 < η < 1e6)")
+    # Classroom mode (numbers only, not tensors; see engine/classroom.py).
+    mistakes: bool = option(
+        False, "on every step, the likely wrong answers with why: \"mistakes\": [{\"answer\", \"value\", "
+               f"\"kind\", \"why\", \"also\"}}] (at most {MAX_MISTAKE_STEPS:,} steps)")
+    paths: str | None = option(
+        None, "a variable's name: every path from it to the output with the product of the local "
+              f"derivatives along it, which add up to its gradient (\"paths\"; the first {MAX_LISTED_PATHS} "
+              "listed)")
+    nudge: dict[str, float] | None = option(
+        None, "{name: ε}: each node's predicted change ∂node/∂name · ε beside its actual change "
+              "when the variable moves by ε (\"nudge\")")
+    forward_mode: bool = option(
+        False, "forward-mode derivatives, one tangent pass per variable, with its steps and the cost "
+               f"beside reverse mode's (\"forward_mode\"; at most {MAX_FORWARD_MODE_STEPS:,} steps)")
     limits: Limits = option(Limits(), "the engine's limits", api=False)
     deadline: float | None = option(None, "a time.monotonic() value; past it the analysis stops",
                                     api=False)
@@ -56,6 +73,13 @@ class AnalysisOptions:
         _seed(self.seed)
         if self.learning_rate is not None:
             _learning_rate(self.learning_rate)
+        for name in ("mistakes", "forward_mode"):
+            if not isinstance(getattr(self, name), bool):
+                raise _invalid(f"the option {quoted(name)} must be true or false")
+        if self.paths is not None and (not isinstance(self.paths, str) or not self.paths):
+            raise _invalid("paths must be the name of a variable")
+        if self.nudge is not None:
+            object.__setattr__(self, "nudge", _nudge(self.nudge))  # our own copy
         _limits_and_deadline(self.limits, self.deadline)
 
     @classmethod
@@ -150,6 +174,17 @@ def _finite_number(value, what: str) -> None:
             finite = False
     if not finite:
         raise _invalid(f"{what} must be a finite number")
+
+
+def _nudge(nudge) -> dict[str, float]:
+    """One variable and a finite ε: {"x1": 0.01}."""
+    if not isinstance(nudge, Mapping) or len(nudge) != 1:
+        raise _invalid('nudge must name one variable and how far to move it: {"x": 0.01}')
+    ((name, epsilon),) = nudge.items()
+    if not isinstance(name, str) or not name:
+        raise _invalid("nudge must name a variable")
+    _finite_number(epsilon, f"the nudge of {quoted(name)}")
+    return {name: float(epsilon)}
 
 
 def _limits_and_deadline(limits, deadline) -> None:
