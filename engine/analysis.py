@@ -20,7 +20,7 @@ from .errors import EngineError, EngineWarning
 from .evaluate import Evaluation, evaluate, forward_plan
 from .evaluate_tensor import evaluate_tensors, tensor_plan
 from .gcpause import collector_paused
-from .gradcheck import central_differences, directional_checks
+from .gradcheck import central_differences, planned_checks, tensor_checks
 from .graph import Graph, build_graph
 from .layout import layout_graph
 from .options import AnalysisOptions, check_deadline
@@ -66,14 +66,14 @@ def _analyze(source: str, values: Mapping[str, object] | None, options: Analysis
     warnings += evaluation_warnings(graph, evaluation, source)
     gradcheck = None
     if options.gradcheck:
-        leaves = len(graph.variables) + len(graph.parameters)
-        if leaves * len(plan) <= limits.max_gradcheck_evaluations:
-            check = directional_checks if tensor else central_differences
+        checks = planned_checks(graph, variable_values)
+        if checks * len(plan) <= limits.max_gradcheck_evaluations:
+            check = tensor_checks if tensor else central_differences
             gradcheck = check(graph, plan, evaluation.values, evaluation.grads,
                               lambda: check_deadline(options.deadline))
         else:
             warnings.append(EngineWarning("gradcheck_skipped",
-                                          f"numerical gradient check skipped: {leaves:,} variables "
+                                          f"numerical gradient check skipped: {checks:,} checks "
                                           f"× {len(plan):,} operations is too much work", 0, 0))
     drawing = graph_layout(graph, evaluation if tensor else None) if options.layout else None
     # An update step only makes sense for a loss: parameters and a scalar output.
