@@ -146,6 +146,17 @@ def node_expressions(graph: Graph, names: list[str], bare: list[str] | None = No
     return out
 
 
+LITERAL_SHOWN = 12  # a vector or matrix literal this short is drawn as written
+
+
+def tensor_literal_text(text: str, shape: tuple[int, ...]) -> str:
+    """What a vector or matrix literal's node shows: [1,2] as written, a long one as
+    [⋯] 4×2, never [4×2], which reads as a vector holding one number."""
+    if len(text) <= LITERAL_SHOWN:
+        return text
+    return "[⋯] " + "×".join(str(n) for n in shape)
+
+
 def output_name(graph: Graph) -> str:
     """What the output is called in ∂f/∂x: the name the last statement gives it (f = x: f;
     h = x + 1; f = h: f), else the name of the operation it is (q = x + y; q: q), else f

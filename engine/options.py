@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields
 
 from .errors import EngineError, quoted
+from .layout import TEXT_SCALES
 from .limits import Limits
 
 MAX_TRAIN_STEPS = 100_000
@@ -43,6 +44,9 @@ class AnalysisOptions:
     seed: int = option(0, "seed of the parameters' initialization, a whole number from 0 to 2^63 − 1")
     learning_rate: float | None = option(
         None, "with parameters: end the trace with the SGD update w ← w − η·∂L/∂w (0 < η < 1e6)")
+    text_scale: float = option(
+        1.0, "with layout: how large the drawing's text is (1 as drawn by default, 0.5 to 3); the "
+             "layout makes room for it")
     limits: Limits = option(Limits(), "the engine's limits", api=False)
     deadline: float | None = option(None, "a time.monotonic() value; past it the analysis stops",
                                     api=False)
@@ -56,6 +60,7 @@ class AnalysisOptions:
         _seed(self.seed)
         if self.learning_rate is not None:
             _learning_rate(self.learning_rate)
+        _text_scale(self.text_scale)
         _limits_and_deadline(self.limits, self.deadline)
 
     @classmethod
@@ -139,6 +144,12 @@ def _learning_rate(value) -> None:
     # Compared as given: float() of a 400-digit int would raise OverflowError.
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < MAX_LEARNING_RATE:
         raise _invalid("the learning rate must be a positive number below 1e6")
+
+
+def _text_scale(value) -> None:
+    low, high = TEXT_SCALES
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low <= value <= high:
+        raise _invalid(f"the text scale must be a number from {low} to {high}")
 
 
 def _finite_number(value, what: str) -> None:
