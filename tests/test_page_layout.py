@@ -63,6 +63,7 @@ def test_a_wide_graph_opens_readable_and_the_view_follows(page: Page):
     assert graph["width"] / view_box(page)[2] < 0.79, "this graph should be too wide to read whole"
     expect(page.locator("#overview")).to_be_hidden()
     page.locator("#examples").select_option("xor-mlp")  # opens readable again
+    expect(page.locator("#overview")).to_be_visible()
 
     steps = int(page.locator("#scrubber").get_attribute("max"))
     assert steps > 20

@@ -160,17 +160,18 @@ export class Explainer {
     const chain = `${head} ∂${out}/∂${tgt} · ${local}`;
     const lines = [];
     if (step.rule) {
-      // On tensors the rule says how the contribution is formed, with its shapes.
-      const product = inline(step.product) ? ` = ${valueWords(step.product)}` : "";
-      lines.push({ text: `${chain} = ${step.rule}${product}`, kind: "grad" });
+      // On tensors the rule says how the contribution is formed from the upstream and local
+      // gradients of the lines below (a product of matrices is not ∂f/∂t · ∂t/∂s in that order).
+      const product = inline(step.product) ? ` = ${valueWords(step.product)}` : ` ∈ ${space(step.product.shape)}`;
+      lines.push({ text: `${head} ${step.rule}${product}`, kind: "grad" });
     } else {
       lines.push({ text: `${chain} = ${valueWords(step.upstream)} · ${factor(step.local)} = ${valueWords(step.product)}`, kind: "grad" });
     }
     lines.push({ label: "upstream", text: equation(`∂${out}/∂${tgt}`, step.upstream) });
-    // The local derivative is this edge's partial. Where ∂t/∂s could be read as more (x·x
-    // uses x twice; ∂f/∂x out of the output reads as the whole of ∂f/∂x), it says so.
-    const twice = this.nodes[step.node].inputs.filter((id) => id === step.source).length > 1;
-    const partial = twice || (tgt === out && fan) ? `∂${tgt}/∂${src} along this edge` : `∂${tgt}/∂${src}`;
+    // The local derivative is this edge's partial, the other operands held fixed. Where s
+    // reaches t by more than this edge, ∂t/∂s could be read as more (∂(x·x·x)/∂x as 3x²;
+    // ∂f/∂x out of the output as the whole of ∂f/∂x), so it says which one it is.
+    const partial = fan ? `∂${tgt}/∂${src} along this edge` : `∂${tgt}/∂${src}`;
     let localText;
     if (step.local === null) localText = `${partial} ↦ ${step.local_formula}`;
     else if (!inline(step.local)) localText = `${partial} = ${step.local_formula} ∈ ${space(step.local.shape)}`;
@@ -178,7 +179,8 @@ export class Explainer {
     else localText = `${partial} = ${step.local_formula} = ${valueWords(step.local)}`;
     lines.push({ label: "local", text: localText });
     if (step.rule) lines.push({ label: "shapes", text: step.shapes });
-    const spoken = step.local === null ? "" : ` times local ${say(step.local)}`;
+    let spoken = step.local === null ? "" : ` times local ${say(step.local)}`;
+    if (step.rule) spoken = `, as ${step.rule}${step.local === null ? "" : ` with local ${say(step.local)}`},`;
     let speech = fan
       ? `Backward: contribution ${step.contribution} of ${step.contributions} to the gradient of ${out} `
         + `with respect to ${src}: upstream ${say(step.upstream)}${spoken} gives ${say(step.product)}.`

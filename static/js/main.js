@@ -133,7 +133,7 @@ function spanText(source, start, end) {
 }
 
 // Ask the engine; show the graph, or the error while keeping the last good graph.
-async function run({ step = null } = {}) {
+async function run({ step = null, fresh = false } = {}) {
   const id = ++app.requestId;
   app.inFlight?.abort();
   const controller = new AbortController();
@@ -171,7 +171,7 @@ async function run({ step = null } = {}) {
     return;
   }
   setStale(false);
-  show(answer.result, step);
+  show(answer.result, step, fresh);
 }
 
 // The graph's structure: an edit that leaves it unchanged (a trailing space) keeps the step.
@@ -179,9 +179,10 @@ function signature(result) {
   return JSON.stringify([result.steps.length, result.nodes.map((n) => [n.kind, n.op, n.label, n.inputs])]);
 }
 
-function show(result, step) {
+// `fresh`: a new graph (an example chosen), opened from its start even if it looks the same.
+function show(result, step, fresh = false) {
   const same = signature(result) === app.signature;
-  const keep = (app.keepStep || same) && app.replay && app.replay.length === result.steps.length;
+  const keep = !fresh && (app.keepStep || same) && app.replay && app.replay.length === result.steps.length;
   const k = step === "end" ? result.steps.length : step ?? (keep ? player.k : 0);
   const refit = !keep || app.refit;
   app.keepStep = false;
@@ -408,7 +409,7 @@ function fillExamples(examples) {
     select.value = "";
     // The keys now step through the example; left in the menu, → would load another one.
     select.blur();
-    run();
+    run({ fresh: true });
   });
 }
 

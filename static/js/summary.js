@@ -3,7 +3,7 @@
 // engine's ("ok"): the page never decides by itself whether two numbers agree.
 
 import { formatNumber as fmt } from "./format.js";
-import { edgeText, isTensor, shapeText } from "./tensorview.js";
+import { edgeText, isTensor, literal, shapeText, space } from "./tensorview.js";
 
 const SUBSCRIPT = "₀₁₂₃₄₅₆₇₈₉";
 
@@ -84,8 +84,9 @@ export class Summary {
     note.hidden = !words.length;
     note.textContent = words.length
       ? `Tensors checked ${words.join("; ")}. Each row shows the element (or direction) that differs most.` : "";
-    this.box.querySelector(".summary-value").textContent = `${out} = ${isTensor(result.value)
-      ? edgeText(result.value, "value") : fmt(result.value, 6)}`;
+    const value = result.value;
+    this.box.querySelector(".summary-value").textContent = !isTensor(value) ? `${out} = ${fmt(value, 6)}`
+      : (literal(value) !== null ? `${out} = ${literal(value)}` : `${out} ∈ ${space(value.shape)}`);
   }
 
   reveal(done) {
