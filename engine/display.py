@@ -105,7 +105,7 @@ def fill(template: str, grouped: list[str], bare: list[str]) -> str:
         def slot(match: re.Match) -> str:
             before = template[:match.start()].rstrip(" ")
             after = template[match.end():].lstrip(" ")
-            own = (before.endswith(("(", ",")) and after.startswith((")", ","))) or not (before or after)
+            own = before.endswith(("(", ",")) and after.startswith((")", ","))
             return f"{{{(match.group(1) == 'b') + 2 * own}}}"
         positional = _TEMPLATES[template] = _PLACEHOLDER.sub(slot, template)
     a, b = (grouped + ["", ""])[:2]
