@@ -181,14 +181,15 @@ function signature(result) {
 
 // `fresh`: a new graph (an example chosen), opened from its start even if it looks the same.
 function show(result, step, fresh = false) {
-  const same = signature(result) === app.signature;
+  const shape = signature(result);
+  const same = shape === app.signature;
   const keep = !fresh && (app.keepStep || same) && app.replay && app.replay.length === result.steps.length;
   const k = step === "end" ? result.steps.length : step ?? (keep ? player.k : 0);
   const refit = !keep || app.refit;
   app.keepStep = false;
   app.refit = false;
   app.result = result;
-  app.signature = signature(result);
+  app.signature = shape;
   app.replay = new Replay(result);
   app.explainer = new Explainer(result, app.catalog);
   const engineValues = new Map(result.variables.map((name, i) => [name, result.nodes[i].value]));

@@ -35,11 +35,20 @@ export class Overview {
     svg.addEventListener("pointerup", () => { this.dragging = false; });
   }
 
-  // Draw the result's nodes and edges (drawing units, shifted by the graph's left pad).
+  // A new result: drawn the first time the view shows only part of it (most never are,
+  // and drawing a large graph twice would delay its first frame).
   build(result, pad, bounds) {
-    const { layout } = result;
-    this.svg.replaceChildren();
+    this.pending = { result, pad, bounds };
     this.content = bounds;
+    this.viewRect = null;
+    this.svg.replaceChildren();
+    this.svg.toggleAttribute("hidden", true);
+  }
+
+  // Draw the result's nodes and edges (drawing units, shifted by the graph's left pad).
+  draw({ result, pad, bounds }) {
+    const { layout } = result;
+    this.pending = null;
     this.box = [0, 0, bounds.width, bounds.height];
     this.svg.setAttribute("viewBox", this.box.join(" "));
     // as tall as the drawing's shape asks, within limits: a long chain is a strip
@@ -59,10 +68,11 @@ export class Overview {
 
   // Mark the part in view; hide the map when the whole drawing is in view.
   update(view, content) {
-    if (!this.viewRect || !view) return;
+    if (!view || !this.content) return;
     const whole = view.x <= 0 && view.y <= 0 && view.x + view.w >= content.width && view.y + view.h >= content.height;
     this.svg.toggleAttribute("hidden", whole); // an SVG element has no .hidden property
     if (whole) return;
+    if (this.pending) this.draw(this.pending);
     this.viewRect.setAttribute("x", view.x);
     this.viewRect.setAttribute("y", view.y);
     this.viewRect.setAttribute("width", view.w);

@@ -160,16 +160,20 @@ export class GraphView {
   inputGradWidth(result) {
     const s = this.scale;
     const inputs = new Set(result.nodes.filter((n) => n.kind === "input").map((n) => n.id));
-    let widest = 0;
-    const grow = (grad, note = "") => {
-      widest = Math.max(widest, measure(`∂ ${edgeText(grad, "grad")}`, FONT.grad * s),
-        note ? measure(note, FONT.note * s) : 0);
-    };
+    // The longest texts (digits are about equally wide), measured once each.
+    let text = "";
+    let note = "so far";
     for (const step of result.steps) {
-      if (step.kind === "edge" && inputs.has(step.source)) grow(step.grad, `${step.contributions} of ${step.contributions} so far`);
+      if (step.kind !== "edge" || !inputs.has(step.source)) continue;
+      const shown = `∂ ${edgeText(step.grad, "grad")}`;
+      if (shown.length > text.length) text = shown;
+      if (step.contributions > 1) note = `${step.contributions} of ${step.contributions} so far`;
     }
-    for (const id of inputs) if (result.nodes[id].grad !== null) grow(result.nodes[id].grad, "so far");
-    return Math.ceil(widest);
+    for (const id of inputs) {
+      const shown = `∂ ${edgeText(result.nodes[id].grad ?? 0, "grad")}`;
+      if (shown.length > text.length) text = shown;
+    }
+    return Math.ceil(Math.max(measure(text, FONT.grad * s), measure(note, FONT.note * s)));
   }
 
   buildEdge(edge, parent) {
