@@ -129,9 +129,10 @@ def test_the_phone_screenshots(new_context: Callable[..., BrowserContext], page_
         assert _graph_visible_px(page) >= 200
 
 
-def test_fit_scales_a_small_graph_up_to_a_readable_maximum(page: Page):
+@pytest.mark.parametrize("source", ["x * y", "x"])
+def test_fit_scales_a_small_graph_up_to_a_readable_maximum(page: Page, source: str):
     page.set_viewport_size({"width": 1280, "height": 800})
-    open_app(page, "x * y", {"x": 2.0, "y": 3.0}, step="end")
+    open_app(page, source, {"x": 2.0, "y": 3.0}, step="end")
     page.locator("#fit").click()
     size = number_px(page)
     assert 15.0 * 1.2 <= size <= 15.0 * 1.6 + 0.5, size  # larger than drawn, within the maximum
