@@ -3,7 +3,7 @@
 const MARGIN = 24; // drawing units kept around what is fitted or revealed
 // Drawing units per pixel beyond which the numbers (15 px in the drawing) are drawn
 // smaller than 12 px: too small to read.
-export const READABLE_SCALE = 15 / 12;
+const READABLE_SCALE = 15 / 12;
 // Fit enlarges a small graph up to this (numbers at 24 px), no further.
 const FIT_LARGEST = 1 / 1.6;
 const PAN_INTERVAL = 250;
