@@ -36,23 +36,19 @@ from .layout_build import LABEL, PASS, LayoutGraph, build, dedupe, overflow_trac
 from .layout_coord import compact_components, solve_y
 from .layout_order import order_layers
 from .layout_rank import assign_layers
-from .layout_text import text_width
+from .layout_text import (
+    EDGE_CHAR_EM,
+    EDGE_FONT,
+    EDGE_LABEL_CHARS,
+    GRAD_GAP,
+    GRAD_H,
+    GRAD_W,
+    LABEL_LINE_H,
+    node_size,
+)
 
-NODE_FONT = 18.0        # px, text inside nodes
-EDGE_FONT = 15.0        # px, edge labels
-EDGE_CHAR_EM = 0.6      # average digit/sign width of the edge label font
-EDGE_LABEL_CHARS = 10   # a number as the page writes it, at most: −0.0001234, −1.234e−10
-LABEL_LINE_H = 23.0     # height of one edge label box: the gradient's, with its padding and border
 LABEL_GAP = 6.0         # between a label box and the edge line it sits on
 LABEL_SIDE = 4.0        # line beyond each side of the label boxes
-GRAD_FONT = 13.0        # px, a node's gradient, written under it (its second line is smaller)
-GRAD_W = 12 * 0.6 * GRAD_FONT + 4.0  # the widest: ∂ −0.0001234
-GRAD_GAP = 6.0          # between a node and the gradient under it (the page's GRAD_GAP)
-GRAD_H = 29.0           # its two lines, 13 and 11 px at line height 1.2
-OP_MIN = 48.0           # minimum op diameter
-OP_PORT_H = 16.0        # op height per operand beyond three
-BOX_H = 34.0
-BOX_MIN_W = 40.0
 NODE_PAD = 36.0         # clearance around nodes in a column: room for the gradient drawn under a node
 DUMMY_PAD = 8.0         # spacing of parallel edge lines
 LABEL_PAD = 10.0        # between the label boxes of neighbouring edges, so they never read as one column
@@ -69,19 +65,6 @@ def grad_column_width(w: float, text_scale: float = 1.0) -> float:
     """How wide a node's column must be for the gradient written under it: the text may
     reach into the gap beside the column, short of the label column's boxes."""
     return max(w, GRAD_W * text_scale - 2 * (GAP - LABEL_SIDE - 2.0))
-
-
-def node_size(kind: str, label: str, n_operands: int, text_scale: float = 1.0) -> tuple[float, float, str]:
-    """(w, h, shape): ops are circles/ellipses fitting the text, leaves boxes."""
-    s = text_scale
-    tw = text_width(label, NODE_FONT * s)
-    if kind == "op":
-        h = max(OP_MIN * s, OP_PORT_H * n_operands)
-        # A tw x 22 px text box fits an ellipse of half-height h/2 when wider
-        # by 1/sqrt(1 - (11/(h/2))^2).
-        grow = 1.0 / math.sqrt(1.0 - (11.0 * s / (h / 2)) ** 2)
-        return max(OP_MIN * s, tw * grow + 16.0 * s), h, "circle"
-    return max(BOX_MIN_W * s, tw + 24.0 * s), BOX_H * s, "box"
 
 
 def port_offsets(h: float, m: int) -> list[float]:

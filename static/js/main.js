@@ -4,6 +4,7 @@ import { analyze, fetchExamples, fetchOperators } from "./api.js";
 import { Editor } from "./editor.js";
 import { Explainer } from "./explain.js";
 import { downloadPng, downloadSvg } from "./exportview.js";
+import { bindHelp, fillHelp } from "./help.js";
 import { bindKeys } from "./keys.js";
 import { NodeInfo } from "./nodeinfo.js";
 import { Overview } from "./overview.js";
@@ -12,8 +13,8 @@ import { Player } from "./player.js";
 import { GraphView } from "./render.js";
 import { Replay } from "./replay.js";
 import { RoomControls } from "./roomcontrols.js";
+import { renderExplanation } from "./steppanel.js";
 import { Summary } from "./summary.js";
-import { tensorFigure } from "./tensorview.js";
 import { applyTheme, initialTheme } from "./theme.js";
 import { Timeline } from "./timeline.js";
 import { TrainingPanel } from "./training.js";
@@ -46,6 +47,7 @@ const panzoom = new PanZoom($("#graph"), $("#graph-labels"));
 const overview = new Overview($("#overview"), { onPick: (x, y) => panzoom.centreOn(x, y) });
 panzoom.onView = (view, content) => overview.update(view, content);
 const summary = new Summary($("#summary"));
+const stepPanel = { title: $("#explain-title"), lines: $("#explain-lines"), figures: $("#explain-figures") };
 const nodeInfo = new NodeInfo($("#node-info"));
 
 const player = new Player({ onChange: (k, previous, rebuilt) => showStep(k, previous, rebuilt) });
@@ -269,7 +271,7 @@ function showStep(k, previous, rebuilt) {
   graph.highlight(step);
   if (k !== previous || rebuilt) panzoom.reveal(graph.focusArea(step));
   const text = app.explainer.explain(replay, k - 1);
-  renderExplanation(text);
+  renderExplanation(stepPanel, text);
   if (k !== previous || rebuilt) $("#announce").textContent = text.speech;
   timeline.render(k, replay);
   summary.reveal(k === replay.length);
@@ -286,26 +288,6 @@ function scheduleUrlWrite(k, length) {
     source: editor.source, values: editor.values, step: k, length, textScale: room.textScale,
     train: $("#training").hidden ? null : training.state,
   }), player.playing ? 400 : 60);
-}
-
-function renderExplanation({ title, lines, figures = [] }) {
-  $("#explain-title").textContent = title;
-  $("#explain-figures").replaceChildren(...figures.map((f) => tensorFigure(f.tensor, f.caption)));
-  $("#explain-lines").replaceChildren(...lines.map((line) => {
-    const row = document.createElement("div");
-    row.className = `explain-line${line.kind ? ` explain-${line.kind}` : ""}`;
-    if (line.label) {
-      const label = document.createElement("span");
-      label.className = "explain-label";
-      label.textContent = line.label;
-      row.appendChild(label);
-    }
-    const text = document.createElement("span");
-    text.className = "explain-text";
-    text.textContent = line.text;
-    row.appendChild(text);
-    return row;
-  }));
 }
 
 // Hover or click a node: its numbers and formulas, and its span in the source.
@@ -357,31 +339,7 @@ $("#theme").addEventListener("click", () => {
   const next = document.documentElement.dataset.theme === "dark" ? "light" : "dark";
   applyTheme(next, $("#theme"));
 });
-$("#help-open").addEventListener("click", () => {
-  const help = $("#help");
-  help.showModal();
-  help.scrollTop = 0; // it opens at its top, whatever has the focus
-});
-$("#help-close").addEventListener("click", () => $("#help").close());
-
-function fillHelp(catalog) {
-  const rows = catalog.operators.map((op) => {
-    const row = document.createElement("tr");
-    const cells = [
-      [...(op.signs || []), ...(op.aliases || [])].join("  "),
-      op.formula,
-      op.partials.map((p) => `∂/∂${p.operand} = ${p.formula}`).join(";  "),
-      op.description + (op.convention ? ` (${op.convention})` : ""),
-    ];
-    for (const text of cells) {
-      const cell = document.createElement("td");
-      cell.textContent = text;
-      row.appendChild(cell);
-    }
-    return row;
-  });
-  $("#help-operators").replaceChildren(...rows);
-}
+bindHelp($("#help"), $("#help-open"), $("#help-close"));
 
 function loadExample(example) {
   editor.values = new Map(Object.entries(example.values));
@@ -431,7 +389,7 @@ async function start() {
   applyTheme(initialTheme(), $("#theme"));
   const [catalog, examples] = await Promise.all([fetchOperators(), fetchExamples()]);
   app.catalog = catalog;
-  fillHelp(catalog);
+  fillHelp($("#help-operators"), catalog);
   fillExamples(examples);
   const state = readUrl();
   if (state.textScale !== null) room.set(state.textScale);
