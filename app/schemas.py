@@ -254,9 +254,15 @@ Step = Annotated[ForwardInputStep | ForwardOpStep | BackwardSeedStep | BackwardE
 
 
 class GradCheck(_Closed):
-    analytic: Number
-    numeric: Number
-    rel_error: Number
+    analytic: Number = Field(description="backprop's derivative, of the check that differs most")
+    numeric: Number = Field(description="the central difference it is compared with")
+    rel_error: Number = Field(description="|analytic − numeric| / max(|analytic|, |numeric|, rounding floor)")
+    ok: bool = Field(description="the engine's verdict: they agree (rel_error ≤ 1e-5, both finite)")
+    finite: bool = Field(description="false when a number is not finite, so nothing could be checked")
+    method: Literal["scalar", "elements", "directions"] = Field(
+        description="a number; a tensor element by element (≤ 64 elements); along random directions")
+    checks: int = Field(description="how many derivatives were compared")
+    worst: list[int] = Field(description="the element (or direction) shown; [] for a number")
 
 
 class EngineWarning(_Closed):

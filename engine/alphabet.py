@@ -3,7 +3,7 @@
 The lexer's regular expression accepts the alphabet below; when it meets any
 other character it asks `reject` for the error to raise. The alphabet:
 
-- ASCII letters, digits, `_`, white space (space, tab, no-break space) and
+- ASCII letters, digits, `_`, subscript digits `₀`–`₉` after a name's first character, white space (space, tab, no-break space) and
   newlines (`\\n`, `\\r\\n`, `\\r`);
 - Greek letters α–ω and Α–Ω, except those drawn exactly like Latin letters
   (capital Α Β Ε Ζ Η Ι Κ Μ Ν Ο Ρ Τ Υ Χ and small ο), which would make two
@@ -15,7 +15,8 @@ Comments (`#` to the end of the line) may hold any printable text, but never
 the characters that hide or reorder text (bidi controls, zero-width
 characters, a byte-order mark) or lone surrogates: those are rejected
 everywhere, because they make source read differently from how it runs.
-Names are never normalized: `x²` is x squared, not a name `x2`.
+Subscript digits in a name are its digits: `x₁` is the name `x1` (the lecture
+writes x₁). Superscripts never are: `x²` is x squared, not a name `x2`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ GREEK_LETTERS = "".join(
     for c in [*range(0x391, 0x3AA), *range(0x3B1, 0x3CA)]
     if c != 0x3A2 and chr(c) not in GREEK_LOOKALIKES
 )
+
+# Subscript digits inside a name are its digits: x₁ (the lecture's spelling) is the name x1.
+SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
+SUBSCRIPTS = str.maketrans(SUBSCRIPT_DIGITS, "0123456789")
 
 SUPERSCRIPT_DIGITS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4",
                       "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-"}
@@ -77,6 +82,9 @@ def reject(source: str, index: int) -> EngineError:
     category = unicodedata.category(ch)
     if category[0] == "C" or category in ("Zl", "Zp"):
         return EngineError("invalid_character", f"control character {label} is not allowed", *span)
+    if ch in SUBSCRIPT_DIGITS:
+        return EngineError("unexpected_character",
+                           f"subscript {label} belongs to a name, as in x₁ (the same as x1)", *span)
     if ch.isdigit():
         return EngineError("unexpected_character",
                            f"{label} is not an ASCII digit; write numbers with 0-9", *span)

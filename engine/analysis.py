@@ -17,11 +17,12 @@ from collections.abc import Mapping
 from . import classroom
 from .contract import Analysis
 from .diagnostics import evaluation_warnings
+from .display import tensor_literal_text
 from .errors import EngineError, EngineWarning
 from .evaluate import Evaluation, evaluate, forward_plan
 from .evaluate_tensor import evaluate_tensors, tensor_plan
 from .gcpause import collector_paused
-from .gradcheck import central_differences, directional_checks
+from .gradcheck import central_differences, planned_checks, tensor_checks
 from .graph import Graph, build_graph
 from .layout import layout_graph
 from .options import AnalysisOptions, check_deadline
@@ -69,16 +70,17 @@ def _analyze(source: str, values: Mapping[str, object] | None, options: Analysis
     warnings += evaluation_warnings(graph, evaluation, source)
     gradcheck = None
     if options.gradcheck:
-        leaves = len(graph.variables) + len(graph.parameters)
-        if leaves * len(plan) <= limits.max_gradcheck_evaluations:
-            check = directional_checks if tensor else central_differences
+        checks = planned_checks(graph, variable_values)
+        if checks * len(plan) <= limits.max_gradcheck_evaluations:
+            check = tensor_checks if tensor else central_differences
             gradcheck = check(graph, plan, evaluation.values, evaluation.grads,
                               lambda: check_deadline(options.deadline))
         else:
             warnings.append(EngineWarning("gradcheck_skipped",
-                                          f"numerical gradient check skipped: {leaves:,} variables "
+                                          f"numerical gradient check skipped: {checks:,} checks "
                                           f"× {len(plan):,} operations is too much work", 0, 0))
-    drawing = graph_layout(graph, evaluation if tensor else None) if options.layout else None
+    drawing = (graph_layout(graph, evaluation if tensor else None, float(options.text_scale))
+               if options.layout else None)
     # An update step only makes sense for a loss: parameters and a scalar output.
     trainable = bool(graph.parameters) and not getattr(evaluation.values[graph.output], "shape", ())
     learning_rate = float(options.learning_rate) if trainable and options.learning_rate else None
@@ -88,14 +90,14 @@ def _analyze(source: str, values: Mapping[str, object] | None, options: Analysis
                     options, classroom=extras)
 
 
-def graph_layout(graph: Graph, evaluation: Evaluation | None = None) -> dict:
+def graph_layout(graph: Graph, evaluation: Evaluation | None = None, text_scale: float = 1.0) -> dict:
     """Where to draw each node and edge: inputs on the left, the output on the right.
     On tensors each node also shows its shape."""
     texts = []
     for node in range(len(graph)):
         op, label = graph.ops[node], graph.label(node)
         if node in graph.tensor_constants:
-            label = "[" + shape_text(graph.tensor_constants[node].shape) + "]"
+            label = tensor_literal_text(label, graph.tensor_constants[node].shape)
         text = label if op is None else (f"{op.symbol} {label}" if label else op.symbol)
         if evaluation is not None and node not in graph.tensor_constants:
             shape = getattr(evaluation.values[node], "shape", ())
@@ -105,4 +107,4 @@ def graph_layout(graph: Graph, evaluation: Evaluation | None = None) -> dict:
     # A parameter sits next to the operation that uses it, like a constant: W2 beside the
     # second layer, not far left with the data.
     kinds = ["const" if kind == "param" else kind for kind in graph.kinds]
-    return layout_graph(graph.inputs, kinds, texts, graph.output)
+    return layout_graph(graph.inputs, kinds, texts, graph.output, text_scale=text_scale)

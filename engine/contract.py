@@ -70,7 +70,9 @@ def to_dict(analysis: Analysis) -> dict:
     names = operand_names(graph, analysis.source)
     formulas = node_formulas(graph, names)
     expressions = node_expressions(graph, names)
-    names[graph.output] = output_name(graph)
+    out_name = output_name(graph)
+    if graph.labels[graph.output] is None:  # an unnamed operation is called by the output's name
+        names[graph.output] = out_name
     if analysis.tensor:
         convert = json_tensor
         values = [json_tensor(v) for v in ev.values]
@@ -111,7 +113,7 @@ def to_dict(analysis: Analysis) -> dict:
         add_mistakes(steps, graph, ev, names, formulas)
     gradcheck = analysis.gradcheck
     if gradcheck is not None and (analysis.tensor or convert is not None):
-        gradcheck = {name: {key: json_number(v) for key, v in check.items()}
+        gradcheck = {name: {**check, **{key: json_number(check[key]) for key in _CHECK_NUMBERS}}
                      for name, check in gradcheck.items()}
     gradients = {name: grads[k] for k, name in enumerate(graph.variables)}
     parameters = sorted(graph.parameters.items())
@@ -119,7 +121,7 @@ def to_dict(analysis: Analysis) -> dict:
     return {
         "value": values[graph.output],
         "output": graph.output,
-        "output_name": names[graph.output],
+        "output_name": out_name,
         "variables": list(graph.variables),
         "parameters": [name for _node, (name, _shape) in parameters],
         "gradients": gradients,
@@ -133,7 +135,11 @@ def to_dict(analysis: Analysis) -> dict:
     }
 
 
+_CHECK_NUMBERS = ("analytic", "numeric", "rel_error")
+
+
 def _finite_checks(checks: dict[str, dict] | None) -> bool:
     if not checks:
         return True
-    return all(v is None or math.isfinite(v) for check in checks.values() for v in check.values())
+    return all(check[key] is None or math.isfinite(check[key])
+               for check in checks.values() for key in _CHECK_NUMBERS)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .display import operand_names
+from .display import bare_names, fill, operand_names
 from .errors import EngineWarning, quoted
 from .evaluate import Evaluation
 from .graph import OP, Graph
+from .ops import CONSTANTS
 
 
 def evaluation_warnings(graph: Graph, ev: Evaluation, source: str) -> list[EngineWarning]:
@@ -27,13 +28,21 @@ def evaluation_warnings(graph: Graph, ev: Evaluation, source: str) -> list[Engin
         target, source_node = graph.edge_targets[edge], graph.edge_source(edge)
         operand = graph.edge_operands[edge]
         start, end = graph.span(target)
-        formula = graph.ops[target].partials[operand].render(*[names[p] for p in graph.operands(target)])
+        shown = [names[p] for p in graph.operands(target)]
+        formula = fill(graph.ops[target].partials[operand].formula, shown, bare_names(shown))
         warnings.append(EngineWarning(
             "non_finite_gradient",
             f"the local gradient ∂{names[target]}/∂{names[source_node]} = {formula} is not finite here, "
             f"so the gradient of {names[source_node]} is {short(ev.grads[source_node])}",
             start, end, target))
+    rebound: set[str] = set()
     for i, (name, node, start, end) in enumerate(graph.statements):
+        if name in CONSTANTS and name not in rebound:
+            rebound.add(name)
+            warnings.append(EngineWarning(
+                "constant_rebound",
+                f"from here on {quoted(name)} is the value assigned here, no longer the constant "
+                f"{name} ≈ {CONSTANTS[name]:.6g}", start, start + len(name), node))
         if i < len(graph.statements) - 1 and not ev.live[node]:
             what = quoted(name) if name else "this statement"
             warnings.append(EngineWarning("unused_statement",

@@ -7,10 +7,18 @@ edge polylines and label anchors (here).
 
 Between every two layers sits a label column. Each edge segment crossing it
 gets an item there; the item of an edge's last segment carries its two text
-labels (forward value above the line, gradient below) and the edge runs
-horizontally underneath them. Because labels, dummies and nodes are all items
-of columns that the coordinate step keeps apart, nothing overlaps: edges
+labels (forward value above the line, gradient below, in a box) and the edge
+runs horizontally underneath them. Because labels, dummies and nodes are all
+items of columns that the coordinate step keeps apart, nothing overlaps: edges
 only ever slope inside the empty gaps between columns.
+
+Each node but an input also gets room under it for its gradient, two lines
+(the number, then "k of n so far" while contributions are still arriving):
+NODE_PAD keeps what follows in its column clear of them, and a node's column is
+wide enough that the text, wider than the node, stays out of the label columns
+beside it. An input's gradient is written to its left, outside the drawing.
+
+`text_scale` scales every text size, and the room reserved for it, together.
 
 Everything is deterministic: no hashing-order dependence, no randomness,
 no recursion (a 20,000-node chain is fine).
@@ -28,19 +36,20 @@ from .layout_build import LABEL, PASS, LayoutGraph, build, dedupe, overflow_trac
 from .layout_coord import compact_components, solve_y
 from .layout_order import order_layers
 from .layout_rank import assign_layers
-from .layout_text import text_width
+from .layout_text import (
+    EDGE_CHAR_EM,
+    EDGE_FONT,
+    EDGE_LABEL_CHARS,
+    GRAD_GAP,
+    GRAD_H,
+    GRAD_W,
+    LABEL_LINE_H,
+    node_size,
+)
 
-NODE_FONT = 18.0        # px, text inside nodes
-EDGE_FONT = 15.0        # px, edge labels
-EDGE_CHAR_EM = 0.6      # average digit/sign width of the edge label font
-LABEL_LINE_H = 18.0     # height of one edge label box
 LABEL_GAP = 6.0         # between a label box and the edge line it sits on
 LABEL_SIDE = 4.0        # line beyond each side of the label boxes
-OP_MIN = 48.0           # minimum op diameter
-OP_PORT_H = 16.0        # op height per operand beyond three
-BOX_H = 34.0
-BOX_MIN_W = 40.0
-NODE_PAD = 26.0         # clearance around nodes in a column: room for the gradient drawn under an op
+NODE_PAD = 36.0         # clearance around nodes in a column: room for the gradient drawn under a node
 DUMMY_PAD = 8.0         # spacing of parallel edge lines
 LABEL_PAD = 10.0        # between the label boxes of neighbouring edges, so they never read as one column
 GAP = 26.0              # between adjacent columns
@@ -49,17 +58,13 @@ GAP_EXTRA_MAX = 48.0
 TRACK_GAP = 8.0         # spacing of overflow tracks above the drawing
 MARGIN = 8.0
 DUMMY_BUDGET = 30_000   # beyond this many dummies the longest edges use tracks
+TEXT_SCALES = (0.5, 3.0)  # the text scales a layout accepts
 
-def node_size(kind: str, label: str, n_operands: int) -> tuple[float, float, str]:
-    """(w, h, shape): ops are circles/ellipses fitting the text, leaves boxes."""
-    tw = text_width(label, NODE_FONT)
-    if kind == "op":
-        h = max(OP_MIN, OP_PORT_H * n_operands)
-        # A tw x 22 px text box fits an ellipse of half-height h/2 when wider
-        # by 1/sqrt(1 - (11/(h/2))^2).
-        grow = 1.0 / math.sqrt(1.0 - (11.0 / (h / 2)) ** 2)
-        return max(OP_MIN, tw * grow + 16.0), h, "circle"
-    return max(BOX_MIN_W, tw + 24.0), BOX_H, "box"
+
+def grad_column_width(w: float, text_scale: float = 1.0) -> float:
+    """How wide a node's column must be for the gradient written under it: the text may
+    reach into the gap beside the column, short of the label column's boxes."""
+    return max(w, GRAD_W * text_scale - 2 * (GAP - LABEL_SIDE - 2.0))
 
 
 def port_offsets(h: float, m: int) -> list[float]:
@@ -71,7 +76,7 @@ def port_offsets(h: float, m: int) -> list[float]:
 
 
 def _check(inputs: Sequence[Sequence[int]], kinds: Sequence[str], labels: Sequence[str],
-           output: int, edge_label_chars: int) -> list[list[int]]:
+           output: int, edge_label_chars: int, text_scale: float) -> list[list[int]]:
     n = len(inputs)
     if len(kinds) != n or len(labels) != n:
         raise ValueError("inputs, kinds and labels must have the same length")
@@ -79,6 +84,8 @@ def _check(inputs: Sequence[Sequence[int]], kinds: Sequence[str], labels: Sequen
         raise ValueError(f"output {output} is not a node id")
     if edge_label_chars < 0:
         raise ValueError("edge_label_chars must be >= 0")
+    if not TEXT_SCALES[0] <= text_scale <= TEXT_SCALES[1]:
+        raise ValueError(f"text_scale must be from {TEXT_SCALES[0]} to {TEXT_SCALES[1]}")
     out: list[list[int]] = []
     for i, args in enumerate(inputs):
         if kinds[i] not in ("input", "const", "op"):
@@ -91,7 +98,7 @@ def _check(inputs: Sequence[Sequence[int]], kinds: Sequence[str], labels: Sequen
 
 
 def layout_graph(inputs: Sequence[Sequence[int]], kinds: Sequence[str], labels: Sequence[str],
-                 output: int, *, edge_label_chars: int = 9) -> dict:
+                 output: int, *, edge_label_chars: int = EDGE_LABEL_CHARS, text_scale: float = 1.0) -> dict:
     """Lay out a computational graph left to right; see the module docs.
 
     Returns {"width", "height", "nodes", "edges"} in px, origin top-left:
@@ -101,31 +108,33 @@ def layout_graph(inputs: Sequence[Sequence[int]], kinds: Sequence[str], labels: 
     edge = {"id", "source", "target", "operand", "points" (polyline from the
     source's right side to the target's port), "value_at", "grad_at" (centres
     of the two label boxes, each edge_label_chars * 0.6 * 15 px wide and
-    18 px high: draw with text-anchor middle, dominant-baseline central),
-    "label_anchor": "middle"}.
+    23 px high, times text_scale: draw with text-anchor middle, dominant-baseline
+    central), "label_anchor": "middle"}. Under each node but an input there is room
+    for its gradient (see the module docs).
     """
-    ins = _check(inputs, kinds, labels, output, edge_label_chars)
+    ins = _check(inputs, kinds, labels, output, edge_label_chars, text_scale)
     if not ins:
         return {"width": 0, "height": 0, "nodes": [], "edges": []}
     # Everything built here is acyclic: the cycle collector only costs time.
     with collector_paused():
-        return _layout(ins, kinds, labels, output, edge_label_chars)
+        return _layout(ins, kinds, labels, output, edge_label_chars, text_scale)
 
 
 def _layout(ins: list[list[int]], kinds: Sequence[str], labels: Sequence[str], output: int,
-            edge_label_chars: int) -> dict:
+            edge_label_chars: int, text_scale: float) -> dict:
     n = len(ins)
-    sizes = [node_size(kinds[i], str(labels[i]), len(ins[i])) for i in range(n)]
+    sizes = [node_size(kinds[i], str(labels[i]), len(ins[i]), text_scale) for i in range(n)]
     layer = assign_layers(ins, kinds, output)
     n_layers = max(layer) + 1
     g = build(ins, layer, n_layers, DUMMY_BUDGET)
     rows, _ = order_layers(g.lg, ins, output, g.chains, g.edge_of)
-    return _geometry(g, rows, ins, sizes, layer, edge_label_chars)
+    graded = [kinds[v] != "input" for v in range(n)]
+    return _geometry(g, rows, ins, sizes, layer, edge_label_chars, text_scale, graded)
 
 
 def _geometry(g: LayoutGraph, rows: list[list[int]], ins: list[list[int]],
               sizes: list[tuple[float, float, str]], layer: list[int],
-              edge_label_chars: int) -> dict:
+              edge_label_chars: int, text_scale: float, graded: list[bool]) -> dict:
     lg = g.lg
     n = lg.n_real
     n_cols = 2 * lg.n_layers - 1
@@ -133,14 +142,17 @@ def _geometry(g: LayoutGraph, rows: list[list[int]], ins: list[list[int]],
     for row in rows:
         for i, v in enumerate(row):
             pos[v] = i
-    label_w = edge_label_chars * EDGE_CHAR_EM * EDGE_FONT
-    label_half = LABEL_LINE_H + LABEL_GAP / 2
+    s = text_scale
+    label_w = edge_label_chars * EDGE_CHAR_EM * EDGE_FONT * s
+    label_half = LABEL_LINE_H * s + LABEL_GAP / 2
+    node_pad = NODE_PAD * s
 
     # Items: real nodes and dummies first (ids as in lg), then label-column items.
     kind = list(g.kind)
-    width = [sizes[v][0] if v < n else 0.0 for v in range(lg.n_items)]
+    width = [(grad_column_width(sizes[v][0], s) if graded[v] else sizes[v][0]) if v < n else 0.0
+             for v in range(lg.n_items)]
     half = [sizes[v][1] / 2 if v < n else 0.0 for v in range(lg.n_items)]
-    pad = [NODE_PAD if v < n else DUMMY_PAD for v in range(lg.n_items)]
+    pad = [node_pad if v < n else DUMMY_PAD for v in range(lg.n_items)]
     col = [2 * lg.layer[v] for v in range(lg.n_items)]
     ports = [port_offsets(sizes[v][1], len(ins[v])) for v in range(n)]
 
@@ -243,8 +255,8 @@ def _geometry(g: LayoutGraph, rows: list[list[int]], ins: list[list[int]],
         edges_out.append({
             "id": e, "source": u, "target": v, "operand": k,
             "points": dedupe(pts),
-            "value_at": [xc[col[lab]], y[lab] - LABEL_GAP / 2 - LABEL_LINE_H / 2],
-            "grad_at": [xc[col[lab]], y[lab] + LABEL_GAP / 2 + LABEL_LINE_H / 2],
+            "value_at": [xc[col[lab]], y[lab] - LABEL_GAP / 2 - LABEL_LINE_H * s / 2],
+            "grad_at": [xc[col[lab]], y[lab] + LABEL_GAP / 2 + LABEL_LINE_H * s / 2],
             "label_anchor": "middle",
         })
 
@@ -252,7 +264,12 @@ def _geometry(g: LayoutGraph, rows: list[list[int]], ins: list[list[int]],
     # big graphs have hundreds of thousands of points).
     min_y = min([top, *track_y])
     max_y = float((ya + ha).max())
-    dx, dy0 = MARGIN - (xc[0] - col_w[0] / 2), MARGIN - min_y
+    below = [y[v] + sizes[v][1] / 2 + (GRAD_GAP + GRAD_H) * s for v in range(n) if graded[v]]
+    max_y = max([max_y, *below])
+    # A gradient under a node of the first or last column may be wider than the column.
+    spill = [max([0.0, *((GRAD_W * s - col_w[c]) / 2 for v in cols[c] if v < n and graded[v])])
+             for c in (0, n_cols - 1)]
+    dx, dy0 = MARGIN + spill[0] - (xc[0] - col_w[0] / 2), MARGIN - min_y
     order_in_layer = [0] * n
     for row in rows:
         i = 0
@@ -288,7 +305,7 @@ def _geometry(g: LayoutGraph, rows: list[list[int]], ins: list[list[int]],
         "order": order_in_layer[v], "shape": sizes[v][2],
     } for v in range(n)]
     return {
-        "width": _r(right[-1] - left[0] + 2 * MARGIN),
+        "width": _r(right[-1] - left[0] + 2 * MARGIN + spill[0] + spill[1]),
         "height": _r(max_y - min_y + 2 * MARGIN),
         "nodes": nodes_out,
         "edges": edges_out,

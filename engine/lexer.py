@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .alphabet import GREEK_LETTERS, forbidden_in_comment, reject
+from .alphabet import GREEK_LETTERS, SUBSCRIPT_DIGITS, SUBSCRIPTS, forbidden_in_comment, reject
 from .errors import EngineError
 
 # Token kinds.
@@ -29,7 +29,7 @@ _TOKEN = re.compile(
     rf"""[ \t\u00a0]*
     (?:
         (?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
-      | (?P<name>[A-Za-z_{GREEK_LETTERS}][A-Za-z0-9_{GREEK_LETTERS}]*)
+      | (?P<name>[A-Za-z_{GREEK_LETTERS}][A-Za-z0-9_{GREEK_LETTERS}{SUBSCRIPT_DIGITS}]*)
       | (?P<op>\*\*|[-+*/^·×⋅÷−@])
       | (?P<transpose>\.T(?![A-Za-z0-9_]))
       | (?P<lbracket>\[)
@@ -58,6 +58,8 @@ def tokenize(source: str) -> Iterator[Token]:
         text = source[start:end]
         if kind == OP:
             text = canonical(text, text)
+        elif kind == NAME and not text.isascii():
+            text = text.translate(SUBSCRIPTS)  # x₁ is the name x1
         elif kind == "comment":
             offset = forbidden_in_comment(text)
             if offset is None:

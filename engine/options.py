@@ -20,6 +20,7 @@ from dataclasses import MISSING, Field, dataclass, field, fields
 
 from .errors import EngineError, quoted
 from .forward_mode import MAX_STEPS as MAX_FORWARD_MODE_STEPS
+from .layout import TEXT_SCALES
 from .limits import Limits
 from .mistakes import MAX_STEPS as MAX_MISTAKE_STEPS
 from .paths import MAX_LISTED as MAX_LISTED_PATHS
@@ -60,6 +61,9 @@ class AnalysisOptions:
     forward_mode: bool = option(
         False, "forward-mode derivatives, one tangent pass per variable, with its steps and the cost "
                f"beside reverse mode's (\"forward_mode\"; at most {MAX_FORWARD_MODE_STEPS:,} steps)")
+    text_scale: float = option(
+        1.0, "with layout: how large the drawing's text is (1 as drawn by default, 0.5 to 3); the "
+             "layout makes room for it")
     limits: Limits = option(Limits(), "the engine's limits", api=False)
     deadline: float | None = option(None, "a time.monotonic() value; past it the analysis stops",
                                     api=False)
@@ -80,6 +84,7 @@ class AnalysisOptions:
             raise _invalid("paths must be the name of a variable")
         if self.nudge is not None:
             object.__setattr__(self, "nudge", _nudge(self.nudge))  # our own copy
+        _text_scale(self.text_scale)
         _limits_and_deadline(self.limits, self.deadline)
 
     @classmethod
@@ -163,6 +168,12 @@ def _learning_rate(value) -> None:
     # Compared as given: float() of a 400-digit int would raise OverflowError.
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value < MAX_LEARNING_RATE:
         raise _invalid("the learning rate must be a positive number below 1e6")
+
+
+def _text_scale(value) -> None:
+    low, high = TEXT_SCALES
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low <= value <= high:
+        raise _invalid(f"the text scale must be a number from {low} to {high}")
 
 
 def _finite_number(value, what: str) -> None:

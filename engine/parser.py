@@ -42,7 +42,7 @@ from .lexer import (
     tokenize,
 )
 from .limits import Limits
-from .ops import CONSTANTS, FUNCTIONS, INFIX, OPERATORS, PREFIX
+from .ops import FUNCTIONS, INFIX, PREFIX
 from .ops.registry import MULTIPLICATIVE
 from .syntax import Apply, Name, Num, Param, Program, Statement
 
@@ -130,10 +130,11 @@ class _Parser:
         raise_if_bad(first)
         if first[0] == NAME and self.ahead[0] == ASSIGN:
             target = first[1]
-            if target in FUNCTIONS or target in CONSTANTS or target == PARAM:
-                what = "constant" if target in CONSTANTS else "function"
+            # A constant (e, pi) may be rebound, as programs pasted from micrograd do
+            # (e = c - d); the analysis warns that the name no longer means the constant.
+            if target in FUNCTIONS or target == PARAM:
                 raise EngineError("reserved_name",
-                                  f"{quoted(target)} is a {what} and cannot be assigned to; choose another name",
+                                  f"{quoted(target)} is a function and cannot be assigned to; choose another name",
                                   first[2], first[3])
             self.advance()
             equals = self.token
@@ -174,7 +175,7 @@ class _Parser:
                     continue
                 elif kind == NAME:
                     if ahead[0] == LPAREN:
-                        op = self.function(token)
+                        op = self.function(token, previous, ahead)
                         depth += 1
                         if depth > self.max_depth:
                             self.too_deep(ahead)
@@ -337,18 +338,30 @@ class _Parser:
                               f"as in {token[1]}(x)", token[2], token[3])
         return Name(token[1], token[2], token[3])
 
-    def function(self, token: Token):
+    def function(self, token: Token, previous: Token | None, paren: Token):
         op = FUNCTIONS.get(token[1])
         if op is not None:
             return op
         close = difflib.get_close_matches(token[1], list(FUNCTIONS), n=1, cutoff=0.6)
         if close:
-            hint = f"did you mean '{close[0]}'?"
-        else:
-            known = ", ".join(sorted({op.names[0] for op in OPERATORS.values() if op.names}))
-            hint = f"to multiply, write {token[1][:40]}*(…); known functions: {known}"
-        raise EngineError("unknown_function", f"unknown function {quoted(token[1])}; {hint}",
-                          token[2], token[3])
+            raise EngineError("unknown_function", f"unknown function {quoted(token[1])}; did you mean "
+                              f"'{close[0]}'?", token[2], token[3])
+        # Not a function, so a name that holds a value: 2x(x+1) meant 2x*(x+1).
+        written = self.source[token[2]:token[3]][:40]
+        if previous is not None and previous[0] == NUM and previous[3] == token[2]:
+            written = previous[1][:24] + written  # the 2 of 2x(x+1)
+        raise EngineError("unknown_function",
+                          f"{quoted(token[1])} is a variable, not a function: to multiply, write "
+                          f"{written}*{self.parenthesized(paren[2])}", token[2], token[3])
+
+    def parenthesized(self, start: int, limit: int = 40) -> str:
+        """The text from the '(' at `start` to its ')', or (…) when that is far or missing."""
+        depth = 0
+        for i in range(start, min(len(self.source), start + limit)):
+            depth += (self.source[i] == "(") - (self.source[i] == ")")
+            if depth == 0:
+                return self.source[start:i + 1]
+        return "(…)"
 
     def integer_argument(self, op, arg) -> int:
         """sum(x, 0): an operator's integer argument, written as a whole number."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -254,3 +255,21 @@ def shown(x: float) -> str:
         assert 1e-4 <= abs(x) < 1e7, f"{x} would be shown in exponent form"
         text = repr(float(f"{x:.4g}")).removesuffix(".0")
     return text.replace("-", MINUS)
+
+
+def inside(inner: dict[str, float], outer: dict[str, float], slack: float = 1.0) -> bool:
+    """Whether one bounding box lies within another."""
+    return (inner["x"] >= outer["x"] - slack and inner["y"] >= outer["y"] - slack
+            and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + slack
+            and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + slack)
+
+
+def comes_into_view(page: Page, locator, within: dict[str, float], seconds: float = 2.0) -> bool:
+    """Whether the element is inside `within` now or soon: the view pans at most 4 times a second."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if inside(locator.bounding_box(), within):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(50)

@@ -13,7 +13,16 @@ from pathlib import Path
 import compgraph.engine.layout as layout_mod
 import numpy as np
 import pytest
-from compgraph.engine.layout import EDGE_CHAR_EM, EDGE_FONT, LABEL_LINE_H, layout_graph
+from compgraph.engine.layout import (
+    EDGE_CHAR_EM,
+    EDGE_FONT,
+    EDGE_LABEL_CHARS,
+    GRAD_GAP,
+    GRAD_H,
+    GRAD_W,
+    LABEL_LINE_H,
+    layout_graph,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,14 +43,24 @@ G = _load_graphs()
 # Geometry helpers
 
 
-def _boxes(res: dict, chars: int) -> tuple[np.ndarray, np.ndarray]:
+def _boxes(res: dict, chars: int, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Node boxes and label boxes as (x0, y0, x1, y1) rows."""
     nodes = np.array([[n["x"] - n["w"] / 2, n["y"] - n["h"] / 2,
                        n["x"] + n["w"] / 2, n["y"] + n["h"] / 2] for n in res["nodes"]])
-    lw, lh = chars * EDGE_CHAR_EM * EDGE_FONT, LABEL_LINE_H
+    lw, lh = chars * EDGE_CHAR_EM * EDGE_FONT * scale, LABEL_LINE_H * scale
     labels = np.array([[x - lw / 2, y - lh / 2, x + lw / 2, y + lh / 2]
                        for e in res["edges"] for x, y in (e["value_at"], e["grad_at"])])
     return nodes.reshape(-1, 4), labels.reshape(-1, 4)
+
+
+def _grad_boxes(res: dict, kinds, scale: float = 1.0) -> np.ndarray:
+    """Where the page writes each node's gradient: under it (an input's goes to its left,
+    outside the drawing)."""
+    w = GRAD_W * scale
+    boxes = [[n["x"] - w / 2, n["y"] + n["h"] / 2 + GRAD_GAP * scale,
+              n["x"] + w / 2, n["y"] + n["h"] / 2 + (GRAD_GAP + GRAD_H) * scale]
+             for n, kind in zip(res["nodes"], kinds, strict=True) if kind != "input"]
+    return np.array(boxes).reshape(-1, 4)
 
 
 def _overlapping_pairs(a: np.ndarray, b: np.ndarray | None = None, margin: float = 0.0) -> list:
@@ -101,7 +120,8 @@ def _segment_hits_box(p, q, box, shrink: float) -> bool:
     return t1 - t0 > 1e-9
 
 
-def check_layout(graph, res: dict, chars: int = 9, *, strict_output: bool = True) -> None:
+def check_layout(graph, res: dict, chars: int = EDGE_LABEL_CHARS, *, strict_output: bool = True,
+                 scale: float = 1.0) -> None:
     """Every invariant layout_graph promises, on one drawing."""
     inputs, kinds, labels, output = graph
     n = len(inputs)
@@ -112,11 +132,12 @@ def check_layout(graph, res: dict, chars: int = 9, *, strict_output: bool = True
     assert [nd["id"] for nd in res["nodes"]] == list(range(n))
     json.dumps(res)  # JSON-ready
 
-    nodes, lab = _boxes(res, chars)
+    nodes, lab = _boxes(res, chars, scale)
+    grads = _grad_boxes(res, kinds, scale)
     if n == 0:
         return
     w, h = res["width"], res["height"]
-    for arr in (nodes, lab):
+    for arr in (nodes, lab, grads):
         assert (arr >= -1e-6).all(), "coordinates must be >= 0"
         assert (arr[:, 2] <= w + 1e-6).all() and (arr[:, 3] <= h + 1e-6).all()
     for e in res["edges"]:
@@ -125,7 +146,8 @@ def check_layout(graph, res: dict, chars: int = 9, *, strict_output: bool = True
 
     # The drawing is tight: nothing but the margin around its contents.
     pts = np.concatenate([np.asarray(e["points"]) for e in res["edges"]] + [nodes[:, :2], nodes[:, 2:],
-                                                                            lab[:, :2], lab[:, 2:]])
+                                                                            lab[:, :2], lab[:, 2:],
+                                                                            grads[:, :2], grads[:, 2:]])
     assert pts[:, 0].min() <= 20 and pts[:, 1].min() <= 20
     assert pts[:, 0].max() >= w - 20 and pts[:, 1].max() >= h - 20
 
@@ -133,12 +155,16 @@ def check_layout(graph, res: dict, chars: int = 9, *, strict_output: bool = True
     assert _overlapping_pairs(nodes, margin=4.0) == []
     assert _overlapping_pairs(lab) == []
     assert _overlapping_pairs(lab, nodes) == []
+    # The gradient written under each node keeps clear of every other text and node.
+    assert _overlapping_pairs(grads) == []
+    assert _overlapping_pairs(grads, lab) == []
+    assert _overlapping_pairs(grads, nodes) == []
 
     # Label text sizes follow their node labels; ops are circles, leaves boxes.
     for nd, kind in zip(res["nodes"], kinds, strict=True):
         assert nd["shape"] == ("circle" if kind == "op" else "box")
         if kind == "op":
-            assert min(nd["w"], nd["h"]) >= 48
+            assert min(nd["w"], nd["h"]) >= 48 * min(1.0, scale) - 1e-6
 
     # Layers: inputs first, output last, edges strictly left to right.
     layer = [nd["layer"] for nd in res["nodes"]]
@@ -431,3 +457,66 @@ def test_random_dag_20000():
     layer = [nd["layer"] for nd in res["nodes"]]
     assert all(layer[e["source"]] < layer[e["target"]] for e in res["edges"])
     assert layer[g[3]] == max(layer)
+
+
+# ---------------------------------------------------------------------------
+# Real programs through the engine: the labels the page writes keep apart
+
+
+def _engine_graph(source: str, values: dict, **options) -> tuple[tuple, dict]:
+    from compgraph import engine
+
+    answer = engine.analyze(source, values, layout=True, default_value=0.5, **options).to_dict()
+    nodes = answer["nodes"]
+    graph = ([n["inputs"] for n in nodes], ["const" if n["kind"] == "param" else n["kind"] for n in nodes],
+             [n["label"] or n["symbol"] for n in nodes], answer["output"])
+    return graph, answer["layout"]
+
+
+def _examples():
+    from compgraph.app.examples import EXAMPLES
+
+    return [(e["id"], e["source"], e["values"], e["options"]) for e in EXAMPLES]
+
+
+def random_source(seed: int, statements: int = 8) -> str:
+    """A program whose names fan out: each statement reuses earlier names."""
+    import random
+
+    rng = random.Random(seed)
+    names = ["x", "y", "z"]
+    lines = []
+    for k in range(statements):
+        a, b = rng.choice(names), rng.choice(names)
+        form = rng.choice(["{a}*{b}", "{a} + {b}", "sin({a})*{b}", "tanh({a} - {b})", "{a}*{a} + {b}",
+                           "exp(-{a})*{b}", "max({a}, {b})"])
+        lines.append(f"q{k} = " + form.format(a=a, b=b))
+        names.append(f"q{k}")
+    lines.append(" + ".join(names[-3:]))
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(("name", "source", "values", "options"), [
+    *_examples(),
+    ("x*x*x*x", "x*x*x*x", {}, {}),
+    *((f"random-{seed}", random_source(seed), {}, {}) for seed in range(12)),
+], ids=lambda v: v if isinstance(v, str) and len(v) < 24 else None)
+@pytest.mark.parametrize("scale", [1.0, 1.5])
+def test_programs_keep_every_label_clear(name, source, values, options, scale):
+    graph, res = _engine_graph(source, values, text_scale=scale, **options)
+    check_layout(graph, res, scale=scale, strict_output=False)
+
+
+@pytest.mark.parametrize("scale", [0.5, 0.8, 1.25, 2.0, 3.0])
+def test_larger_text_gets_more_room(scale):
+    g = G.log_sin()
+    base, scaled = layout_graph(*g), layout_graph(*g, text_scale=scale)
+    check_layout(g, scaled, scale=scale)
+    assert (scaled["width"] > base["width"]) == (scale > 1)
+    assert all((s["w"] > b["w"]) == (scale > 1) for s, b in zip(scaled["nodes"], base["nodes"], strict=True))
+
+
+@pytest.mark.parametrize("scale", [0.4, 3.5, float("nan")])
+def test_a_text_scale_out_of_range_is_refused(scale):
+    with pytest.raises(ValueError, match="text_scale"):
+        layout_graph(*G.xyz(), text_scale=scale)

@@ -218,15 +218,15 @@ def test_fan_out_shows_each_contribution_and_the_running_sum(
             continue
         label = sum_line.locator(".explain-label").text_content()
         sums[label] = sum_line.locator(".explain-text").text_content()
-        if label == "contribution 2 of 2":
+        if label == "all 2 contributions added":
             page.screenshot(path=artifacts / "fan-out-panel.png")
             expect(node(page, str(x2))).to_have_attribute("data-grad", repr(engine["gradients"]["x2"]))
-    # Adding a negative contribution reads as a subtraction: 0.6532 − 0.1918.
+    # Adding a negative contribution reads as a subtraction: 0.6532 − 0.1918. Only the last
+    # line calls the sum ∂f/∂x2; before it, it is the sum so far.
     added = f"− {shown(second)[1:]}" if shown(second).startswith("\u2212") else f"+ {shown(second)}"
     assert sums == {
-        "contribution 1 of 2": f"running sum ∂f/∂x2 = {shown(first)}",
-        "contribution 2 of 2":
-            f"running sum ∂f/∂x2 = {shown(first)} {added} = {shown(engine['gradients']['x2'])}",
+        "running sum": f"∂f/∂x2 so far = {shown(first)}",
+        "all 2 contributions added": f"∂f/∂x2 = {shown(first)} {added} = {shown(engine['gradients']['x2'])}",
     }
 
 

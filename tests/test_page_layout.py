@@ -3,11 +3,9 @@ wraps, overlaps or disappears. (Screens of the main states are in tests/artifact
 
 from __future__ import annotations
 
-import time
-
 from playwright.sync_api import Page, expect
 
-from tests.browser import open_app
+from tests.browser import comes_into_view, inside, open_app
 
 LECTURE = "(x+y)*z"
 LECTURE_VALUES = {"x": -2.0, "y": 5.0, "z": -4.0}
@@ -17,12 +15,6 @@ def box(page: Page, selector: str) -> dict[str, float]:
     found = page.locator(selector).bounding_box()
     assert found is not None, f"{selector} is not displayed"
     return found
-
-
-def inside(inner: dict[str, float], outer: dict[str, float], slack: float = 1.0) -> bool:
-    return (inner["x"] >= outer["x"] - slack and inner["y"] >= outer["y"] - slack
-            and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + slack
-            and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + slack)
 
 
 def test_top_bar_stays_on_one_line_in_both_themes(page: Page):
@@ -55,30 +47,23 @@ def view_box(page: Page) -> list[float]:
     return [float(v) for v in page.locator("#graph").get_attribute("viewBox").split()]
 
 
-def comes_into_view(page: Page, locator, within: dict[str, float], seconds: float = 2.0) -> bool:
-    """Whether the element is inside `within` now or soon: the view pans at most 4 times a second."""
-    deadline = time.monotonic() + seconds
-    while True:
-        if inside(locator.bounding_box(), within):
-            return True
-        if time.monotonic() > deadline:
-            return False
-        page.wait_for_timeout(50)
-
-
-def test_a_wide_graph_closes_up_on_its_first_step_and_the_view_follows(page: Page):
-    # The XOR network opens whole, too small to read at 1280 px; its first step zooms in to
-    # a readable size around that step, each later step pans to what it is about, and Fit
-    # shows the whole again (and stepping on keeps it whole: the user chose it).
+def test_a_wide_graph_opens_readable_and_the_view_follows(page: Page):
+    # The XOR network is too wide to read whole at 1280 px: it opens at a readable size on
+    # its first step, with the overview map showing where that is; each later step pans to
+    # what it is about, and Fit shows the whole again (and stepping on keeps it whole: the
+    # user chose it).
     page.set_viewport_size({"width": 1280, "height": 720})
     open_app(page)
     page.locator("#examples").select_option("xor-mlp")
     expect(page.locator("#training")).to_be_visible()
     graph = box(page, "#graph")
-    nodes = page.locator("#graph .node")
-    for node in nodes.all():
-        assert inside(node.bounding_box(), graph), "a new graph does not open whole"
-    assert graph["width"] / view_box(page)[2] < 0.69, "this graph should be too wide to read whole"
+    assert graph["width"] / view_box(page)[2] >= 0.79, "the graph did not open readable"
+    expect(page.locator("#overview")).to_be_visible()
+    page.locator("#fit").click()
+    assert graph["width"] / view_box(page)[2] < 0.79, "this graph should be too wide to read whole"
+    expect(page.locator("#overview")).to_be_hidden()
+    page.locator("#examples").select_option("xor-mlp")  # opens readable again
+    expect(page.locator("#overview")).to_be_visible()
 
     steps = int(page.locator("#scrubber").get_attribute("max"))
     assert steps > 20
@@ -88,9 +73,8 @@ def test_a_wide_graph_closes_up_on_its_first_step_and_the_view_follows(page: Pag
         # the node computed (forward), or the node whose gradient the edge adds to (backward)
         current = page.locator("#graph .node.current, #graph .node.current-source").first
         assert comes_into_view(page, current, graph), f"step {k}: what it is about is out of view"
-        if k == 1:
-            assert graph["width"] / view_box(page)[2] >= 0.69, "the first step did not close up"
 
+    nodes = page.locator("#graph .node")
     page.locator("#fit").click()
     for node in nodes.all():
         assert inside(node.bounding_box(), graph), "Fit does not show the whole graph"

@@ -81,9 +81,9 @@ def test_a_vector_program_shows_shapes_and_heat_maps(page: Page):
     expect(page.locator("#node-info figure.tensor")).to_have_count(2)  # value and gradient
 
 
-def test_the_summary_checks_every_parameter_along_a_direction(page: Page, live_server: str):
-    # A tensor's gradient is checked along a random direction: both columns are numbers
-    # (the engine's), one row per variable and per parameter.
+def test_the_summary_checks_every_parameter_element_by_element(page: Page, live_server: str):
+    # A small tensor's gradient is checked element by element (the engine's), one row per
+    # variable and per parameter, showing the element that differs most and the verdict.
     import httpx
     from compgraph.app.examples import EXAMPLES
 
@@ -99,13 +99,14 @@ def test_the_summary_checks_every_parameter_along_a_direction(page: Page, live_s
     expect(rows).to_have_count(6)
     assert [rows.nth(i).get_attribute("data-variable") for i in range(6)] == ["X", "Y", "W1", "b1", "W2", "b2"]
     assert "object" not in summary.text_content()
-    expect(summary.locator(".summary-tensor-note")).to_be_visible()
+    expect(summary.locator(".summary-tensor-note")).to_contain_text("element by element")
     for name in ("W1", "b2"):
         row = summary.locator(f'tr[data-variable="{name}"]')
-        expect(row).to_have_attribute("data-directional", "true")
+        check = expected["gradcheck"][name]
+        expect(row).to_have_attribute("data-method", "elements")
         expect(row).to_have_class(re.compile(r"\bcheck-ok\b"))
+        expect(row.locator("th")).to_have_text(f"∂L/∂{name}[{', '.join(map(str, check['worst']))}]")
         backprop, numeric = (float(row.locator("td").nth(i).text_content().replace("\u2212", "-"))
                              for i in (0, 1))
-        check = expected["gradcheck"][name]
         assert backprop == pytest.approx(check["analytic"], rel=1e-4)
         assert numeric == pytest.approx(check["numeric"], rel=1e-4)

@@ -1,6 +1,7 @@
 // The source editor: a textarea over a mirror that draws highlights (a node's
 // span on hover, the error's span), the error message with a caret under the
-// offending characters, and one input per variable, kept across edits.
+// offending characters, and one input per variable, kept across edits. A value
+// that cannot be used says why under its own field, and is not sent.
 //
 // Spans from the engine count code points; JavaScript strings count UTF-16
 // units, so spans are converted before slicing.
@@ -16,20 +17,32 @@ function codePointToUnit(text, index) {
   return units;
 }
 
+const TOO_LARGE = "too large for a 64-bit float (the largest is about 1.8e308)";
+
+// {value} or {reason}: a number field's text. (A text field, not type=number: there the
+// browser reports 1e400 and a half-typed 1e alike as "", and the reason could not be told.)
 function readNumber(text) {
-  const number = Number(text.trim());
-  return text.trim() === "" || !Number.isFinite(number) ? null : number;
+  if (text.trim() === "") return { reason: "empty: type a number" };
+  const number = Number(text.trim().replace(/^\u2212/, "-")); // a minus sign pasted from slides
+  if (Number.isNaN(number)) return { reason: "not a number: write one such as 2, −0.5 or 1e-3" };
+  if (!Number.isFinite(number)) return { reason: TOO_LARGE };
+  return { value: number };
 }
 
-// Nested lists of numbers as the user typed them; the server checks the rest.
+// {value} or {reason}: nested lists of numbers as the user typed them; the engine checks the rest.
 function readTensor(text) {
+  let value;
   try {
-    const value = JSON.parse(text);
-    const ok = (x) => typeof x === "number" || (Array.isArray(x) && x.length > 0 && x.every(ok));
-    return Array.isArray(value) && ok(value) ? value : null;
+    value = JSON.parse(text);
   } catch {
-    return null;
+    return { reason: "not a vector or matrix yet: write numbers in brackets, like [1, 2] or [[1, 2], [3, 4]]" };
   }
+  const numbers = (x) => typeof x === "number" || (Array.isArray(x) && x.length > 0 && x.every(numbers));
+  if (!Array.isArray(value) || !numbers(value)) {
+    return { reason: "a vector or matrix holds numbers in brackets, like [1, 2] or [[1, 2], [3, 4]]" };
+  }
+  if (!value.flat(2).every(Number.isFinite)) return { reason: `a number in it is ${TOO_LARGE}` };
+  return { value };
 }
 
 function tensorText(value) {
@@ -46,6 +59,7 @@ export class Editor {
     this.variablesBox = variablesBox;
     this.values = new Map(); // variable name -> number, kept across edits
     this.inputs = new Map();
+    this.reasons = new Map(); // variable name -> why the text in its field cannot be used
     this.marks = { hover: null, error: null };
     textarea.addEventListener("input", () => {
       this.renderMirror();
@@ -125,16 +139,14 @@ export class Editor {
     const message = document.createElement("p");
     message.className = "error-message";
     message.textContent = error.message;
+    message.title = `error code: ${error.code}`; // for whoever reports it; not for the reader
     const picture = document.createElement("pre");
     picture.className = "error-caret";
     const gutter = `${lineNumber} | `;
     picture.textContent = `${gutter}${line}\n${" ".repeat(gutter.length + column)}${"^".repeat(width)}`;
     picture.setAttribute("data-start", error.start);
     picture.setAttribute("data-end", error.end);
-    const code = document.createElement("span");
-    code.className = "error-code";
-    code.textContent = error.code;
-    this.errorBox.replaceChildren(message, picture, code);
+    this.errorBox.replaceChildren(message, picture);
     this.errorBox.hidden = false;
     this.textarea.setAttribute("aria-invalid", "true");
     this.markSpans("error", [[error.start, Math.max(error.end, error.start + 1)]]);
@@ -147,6 +159,7 @@ export class Editor {
     for (const name of names) {
       if (!this.values.has(name)) this.values.set(name, valuesFromEngine.get(name));
     }
+    for (const name of this.reasons.keys()) if (!names.includes(name)) this.reasons.delete(name);
     if (same) return;
     const rows = [];
     const inputs = new Map();
@@ -160,13 +173,37 @@ export class Editor {
       const tensor = Array.isArray(value);
       let input = this.inputs.get(name);
       if (!input || (input.tagName === "TEXTAREA") !== tensor) input = this.makeInput(name, tensor);
-      input.value = tensor ? tensorText(value) : String(value);
-      row.append(caption, input);
+      if (!this.reasons.has(name)) input.value = tensor ? tensorText(value) : String(value);
+      const reason = document.createElement("span");
+      reason.className = "variable-reason";
+      reason.dataset.reasonFor = name;
+      reason.id = `reason-${name}`;
+      input.setAttribute("aria-describedby", reason.id);
+      row.append(caption, input, reason);
       rows.push(row);
       inputs.set(name, input);
     }
     this.inputs = inputs;
     this.variablesBox.replaceChildren(...rows);
+    for (const name of names) this.markField(name, this.reasons.get(name) ?? null);
+  }
+
+  // Say under a variable's field why its value cannot be used (null: it can).
+  markField(name, reason) {
+    const input = this.inputs.get(name);
+    const box = this.variablesBox.querySelector(`[data-reason-for="${CSS.escape(name)}"]`);
+    if (reason) this.reasons.set(name, reason);
+    else this.reasons.delete(name);
+    if (!input || !box) return;
+    box.textContent = reason || "";
+    box.hidden = !reason;
+    if (reason) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+
+  // The variables whose fields hold something that cannot be used.
+  get invalid() {
+    return [...this.reasons.keys()];
   }
 
   // A number gets a number field; a vector or matrix a text area holding [[…], […]].
@@ -174,30 +211,29 @@ export class Editor {
     const input = document.createElement(tensor ? "textarea" : "input");
     if (tensor) {
       input.rows = 3;
-      input.spellcheck = false;
     } else {
-      input.type = "number";
-      input.step = "any";
+      input.type = "text";
+      input.autocomplete = "off";
     }
+    input.spellcheck = false;
     input.className = "variable-value";
     input.setAttribute("data-variable", name);
     input.setAttribute("aria-label", `value of ${name}`);
     input.addEventListener("input", () => {
-      const value = tensor ? readTensor(input.value) : readNumber(input.value);
-      if (value === null) {
-        input.setAttribute("aria-invalid", "true");
-        return;
-      }
-      input.removeAttribute("aria-invalid");
-      this.values.set(name, value);
+      const read = tensor ? readTensor(input.value) : readNumber(input.value);
+      this.markField(name, read.reason ?? null);
+      if (read.reason === undefined) this.values.set(name, read.value);
       this.onValuesChange();
     });
     return input;
   }
 
   // The values to send: every value the user has set, so a variable deleted and
-  // typed again gets its value back (the engine ignores the others).
+  // typed again gets its value back (the engine ignores the others); never one
+  // whose field holds something else now.
   currentValues() {
-    return Object.fromEntries(this.values);
+    const values = Object.fromEntries(this.values);
+    for (const name of this.reasons.keys()) delete values[name];
+    return values;
   }
 }

@@ -27,27 +27,37 @@ function styleSheetFor(source, target) {
 function labelsAsText(overlay, clone) {
   const root = clone.querySelector(".graph-root") || clone;
   for (const span of overlay.querySelectorAll(".label")) {
-    const text = span.textContent.trim();  // a no-break space marks no number
-    if (!text) continue;
-    const style = window.getComputedStyle(span);
+    if (!span.textContent.trim()) continue; // a no-break space marks no number
     const end = span.classList.contains("align-end");
     const x = Number(span.dataset.x);
-    const y = Number(span.dataset.y);
+    // the point a label is anchored at is its centre, or its top (a gradient under a node)
+    const top = Number(span.dataset.y) - (span.classList.contains("align-top") ? 0 : span.offsetHeight / 2);
     const group = document.createElementNS(SVG_NS, "g");
     if (span.classList.contains("edge-grad")) {
+      const style = window.getComputedStyle(span);
       const w = span.offsetWidth;
       group.appendChild(svgElement("rect", {
-        x: x - w / 2, y: y - span.offsetHeight / 2, width: w, height: span.offsetHeight, rx: 5, ry: 5,
+        x: x - w / 2, y: top, width: w, height: span.offsetHeight, rx: 5, ry: 5,
         fill: style.backgroundColor, stroke: style.borderTopColor, "stroke-width": 1.2, "stroke-dasharray": "4 2",
       }));
     }
-    const label = svgElement("text", {
-      x, y, "text-anchor": end ? "end" : "middle", "dominant-baseline": "central",
-      fill: style.color, "font-family": style.fontFamily, "font-size": style.fontSize, "font-weight": style.fontWeight,
-    });
-    label.textContent = text;
-    label.setAttribute("class", span.className);
-    group.appendChild(label);
+    // Each line of the label (a gradient still growing has a second: "2 of 4 so far").
+    const note = span.querySelector(".so-far");
+    const lines = [[span.firstChild.textContent.trim(), span, span.offsetHeight - (note ? note.offsetHeight : 0)]];
+    if (note) lines.push([note.textContent, note, note.offsetHeight]);
+    let y = top;
+    for (const [text, element, height] of lines) {
+      const style = window.getComputedStyle(element);
+      const label = svgElement("text", {
+        x, y: y + height / 2, "text-anchor": end ? "end" : "middle", "dominant-baseline": "central",
+        fill: style.color, "font-family": style.fontFamily, "font-size": style.fontSize,
+        "font-weight": style.fontWeight, "font-style": style.fontStyle,
+      });
+      label.textContent = text;
+      label.setAttribute("class", element.className);
+      group.appendChild(label);
+      y += height;
+    }
     root.appendChild(group);
   }
 }
@@ -72,6 +82,7 @@ export function exportSvgText(svg, overlay, bounds) {
   clone.setAttribute("width", String(width));
   clone.setAttribute("height", String(height));
   clone.removeAttribute("class");
+  clone.removeAttribute("style"); // the page sizes its SVG to the window; the file is the drawing's size
   const background = document.createElementNS("http://www.w3.org/2000/svg", "rect");
   background.setAttribute("x", String(-margin));
   background.setAttribute("y", String(-margin));

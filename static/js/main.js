@@ -4,22 +4,27 @@ import { analyze, fetchExamples, fetchOperators } from "./api.js";
 import { Editor } from "./editor.js";
 import { Explainer } from "./explain.js";
 import { downloadPng, downloadSvg } from "./exportview.js";
-import { formatNumber as fmt } from "./format.js";
+import { bindHelp, fillHelp } from "./help.js";
+import { bindKeys } from "./keys.js";
+import { NodeInfo } from "./nodeinfo.js";
+import { Overview } from "./overview.js";
 import { PanZoom } from "./panzoom.js";
 import { Player } from "./player.js";
 import { GraphView } from "./render.js";
 import { Replay } from "./replay.js";
-import { Timeline } from "./timeline.js";
-import { NodeInfo } from "./nodeinfo.js";
-import { readUrl, writeUrl } from "./urlstate.js";
-import { applyTheme, initialTheme } from "./theme.js";
+import { RoomControls } from "./roomcontrols.js";
+import { renderExplanation } from "./steppanel.js";
 import { Summary } from "./summary.js";
-import { tensorFigure } from "./tensorview.js";
+import { applyTheme, initialTheme } from "./theme.js";
+import { Timeline } from "./timeline.js";
 import { TrainingPanel } from "./training.js";
+import { readUrl, writeUrl } from "./urlstate.js";
 
 const $ = (selector) => document.querySelector(selector);
 const HIDDEN_WARNINGS = new Set(["default_value", "unused_value"]); // the page's own doing
-const READABLE_MAX_NODES = 200; // graphs up to this size close up on their first step
+const READABLE_MAX_NODES = 200; // graphs up to this size open readable; larger ones whole
+// Engine errors about a value, not the source: shown at the variable's field.
+const VALUE_ERRORS = new Set(["non_numeric_value", "number_too_large", "missing_value"]);
 
 const app = {
   result: null,
@@ -30,19 +35,30 @@ const app = {
   requestId: 0,
   inFlight: null,
   keepStep: false,
+  refit: false, // the next result is drawn anew (a new text size): fit it again
+  signature: null, // the graph's structure, to tell an edit that leaves it unchanged
   parameters: null, // parameter values replayed from training; null: the seed's start
   autoplay: false,
+  example: null, // the example loaded, while the source is still that example's
 };
 
 const graph = new GraphView($("#graph"), $("#graph-labels"));
 const panzoom = new PanZoom($("#graph"), $("#graph-labels"));
+const overview = new Overview($("#overview"), { onPick: (x, y) => panzoom.centreOn(x, y) });
+panzoom.onView = (view, content) => overview.update(view, content);
 const summary = new Summary($("#summary"));
+const stepPanel = { title: $("#explain-title"), lines: $("#explain-lines"), figures: $("#explain-figures") };
 const nodeInfo = new NodeInfo($("#node-info"));
 
 const player = new Player({ onChange: (k, previous, rebuilt) => showStep(k, previous, rebuilt) });
-const timeline = new Timeline({
-  root: $("#timeline"),
-  player,
+const timeline = new Timeline({ root: $("#timeline"), player });
+const room = new RoomControls({
+  layout: $(".layout"),
+  onTextScale: () => {
+    app.keepStep = true;
+    app.refit = true;
+    schedule(0, true);
+  },
 });
 
 const editor = new Editor({
@@ -52,16 +68,25 @@ const editor = new Editor({
   variablesBox: $("#variables"),
   onSourceChange: () => {
     app.parameters = null;
+    training.replayed = null;
+    showDescription();
     schedule(300, false);
   },
-  onValuesChange: () => schedule(200, true),
+  onValuesChange: () => {
+    if (unusableFields().length) {
+      clearTimeout(timer);
+      setStale(true);
+      return;
+    }
+    schedule(200, true);
+  },
 });
 
 const training = new TrainingPanel({
   root: $("#training"),
-  onReplay: (parameters, step) => {
+  onReplay: (parameters, step, autoplay = true) => {
     app.parameters = parameters;
-    app.autoplay = true;
+    app.autoplay = autoplay;
     $("#status").textContent = `Replaying training step ${step + 1}`;
     run({ step: 0 });
   },
@@ -70,6 +95,27 @@ const training = new TrainingPanel({
     schedule(0, false);
   },
 });
+
+// The fields of the graph's variables that hold something that cannot be used.
+function unusableFields() {
+  const shown = new Set(app.result ? app.result.variables : []);
+  return editor.invalid.filter((name) => shown.has(name));
+}
+
+// Dim the graph and the panel: what they show is not what the editor holds now.
+function setStale(stale) {
+  const dim = stale && Boolean(app.result);
+  graph.setStale(dim);
+  document.body.classList.toggle("stale", dim);
+}
+
+// An example's description stays only while the source is that example's.
+function showDescription() {
+  const box = $("#example-description");
+  const shown = Boolean(app.example) && editor.source === app.example.source;
+  box.textContent = shown ? app.example.description : "";
+  box.hidden = !shown || !app.example.description;
+}
 
 // What the server needs: the user's values, and the parameters being replayed if any.
 function requestValues() {
@@ -83,8 +129,13 @@ function schedule(delay, keepStep) {
   timer = setTimeout(() => run(), delay);
 }
 
+// The text the engine's span points at (code points): the variable a value error is about.
+function spanText(source, start, end) {
+  return [...source].slice(start, end).join("");
+}
+
 // Ask the engine; show the graph, or the error while keeping the last good graph.
-async function run({ step = null } = {}) {
+async function run({ step = null, fresh = false } = {}) {
   const id = ++app.requestId;
   app.inFlight?.abort();
   const controller = new AbortController();
@@ -94,7 +145,7 @@ async function run({ step = null } = {}) {
   let answer;
   try {
     answer = await analyze(source, requestValues(), controller.signal,
-      { seed: training.seed, learning_rate: training.learningRate });
+      { seed: training.seed, learning_rate: training.learningRate, text_scale: room.textScale });
   } catch (error) {
     if (error.name === "AbortError") return;
     answer = { error: { code: "network", message: "the server could not be reached", start: 0, end: 0 } };
@@ -102,33 +153,60 @@ async function run({ step = null } = {}) {
   if (id !== app.requestId) return; // a newer request is under way
   $("#status").textContent = "";
   if (answer.error) {
-    editor.showError(answer.error);
-    graph.setStale(Boolean(app.result));
-    document.body.classList.toggle("stale", Boolean(app.result));
+    const name = spanText(source, answer.error.start, answer.error.end);
+    if (VALUE_ERRORS.has(answer.error.code) && editor.inputs.has(name)) {
+      editor.showError(null);
+      editor.markField(name, answer.error.message);
+    } else {
+      editor.showError(answer.error);
+    }
+    setStale(true);
     app.keepStep = false;
     return;
   }
   editor.showError(null);
-  graph.setStale(false);
-  document.body.classList.remove("stale");
-  show(answer.result, step);
+  const stillUnusable = editor.invalid.filter((name) => answer.result.variables.includes(name));
+  if (stillUnusable.length && app.result) {
+    // The graph would be computed without what a field holds: keep the last one, dimmed.
+    editor.setVariables(answer.result.variables, new Map());
+    setStale(true);
+    return;
+  }
+  setStale(false);
+  show(answer.result, step, fresh);
 }
 
-function show(result, step) {
-  const keep = app.keepStep && app.replay && app.replay.length === result.steps.length;
+// The graph's structure: an edit that leaves it unchanged (a trailing space) keeps the step.
+function signature(result) {
+  return JSON.stringify([result.steps.length, result.nodes.map((n) => [n.kind, n.op, n.label, n.inputs])]);
+}
+
+// `fresh`: a new graph (an example chosen), opened from its start even if it looks the same.
+function show(result, step, fresh = false) {
+  const shape = signature(result);
+  const same = shape === app.signature;
+  const keep = !fresh && (app.keepStep || same) && app.replay && app.replay.length === result.steps.length;
   const k = step === "end" ? result.steps.length : step ?? (keep ? player.k : 0);
+  const refit = !keep || app.refit;
   app.keepStep = false;
+  app.refit = false;
   app.result = result;
+  app.signature = shape;
   app.replay = new Replay(result);
   app.explainer = new Explainer(result, app.catalog);
   const engineValues = new Map(result.variables.map((name, i) => [name, result.nodes[i].value]));
   editor.setVariables(result.variables, engineValues);
-  graph.build(result);
+  $(".graph-stage").style.setProperty("--text-scale", String(room.textScale));
+  graph.build(result, app.replay, room.textScale);
+  overview.build(result, graph.leftPad, graph.bounds);
   panzoom.setContent(graph.bounds.width, graph.bounds.height);
-  // Every graph opens whole. One that a class steps through, but too wide to read whole,
-  // closes up on its first step; a large one stays an overview (zoomed in, each step of a
-  // 1,000-node graph repaints more: 30-50 ms a frame against 17).
-  if (!keep) panzoom.fitNew({ closeUp: result.nodes.length <= READABLE_MAX_NODES });
+  // Every graph opens whole; one too big to read whole opens readable on its first step (a
+  // large one stays an overview: zoomed in, each step of a 1,000-node graph repaints more).
+  if (refit) {
+    panzoom.fitNew({ readable: result.nodes.length <= READABLE_MAX_NODES, first: graph.focusArea(result.steps[0]) });
+  } else {
+    panzoom.apply();
+  }
   showWarnings(result.warnings);
   training.show(result, () => ({ source: editor.source, values: editor.currentValues() }));
   summary.set(result);
@@ -193,7 +271,7 @@ function showStep(k, previous, rebuilt) {
   graph.highlight(step);
   if (k !== previous || rebuilt) panzoom.reveal(graph.focusArea(step));
   const text = app.explainer.explain(replay, k - 1);
-  renderExplanation(text);
+  renderExplanation(stepPanel, text);
   if (k !== previous || rebuilt) $("#announce").textContent = text.speech;
   timeline.render(k, replay);
   summary.reveal(k === replay.length);
@@ -206,28 +284,10 @@ function showStep(k, previous, rebuilt) {
 let urlTimer = 0;
 function scheduleUrlWrite(k, length) {
   clearTimeout(urlTimer);
-  urlTimer = setTimeout(() => writeUrl({ source: editor.source, values: editor.values, step: k, length }),
-    player.playing ? 400 : 60);
-}
-
-function renderExplanation({ title, lines, figures = [] }) {
-  $("#explain-title").textContent = title;
-  $("#explain-figures").replaceChildren(...figures.map((f) => tensorFigure(f.tensor, f.caption)));
-  $("#explain-lines").replaceChildren(...lines.map((line) => {
-    const row = document.createElement("div");
-    row.className = `explain-line${line.kind ? ` explain-${line.kind}` : ""}`;
-    if (line.label) {
-      const label = document.createElement("span");
-      label.className = "explain-label";
-      label.textContent = line.label;
-      row.appendChild(label);
-    }
-    const text = document.createElement("span");
-    text.className = "explain-text";
-    text.textContent = line.text;
-    row.appendChild(text);
-    return row;
-  }));
+  urlTimer = setTimeout(() => writeUrl({
+    source: editor.source, values: editor.values, step: k, length, textScale: room.textScale,
+    train: $("#training").hidden ? null : training.state,
+  }), player.playing ? 400 : 60);
 }
 
 // Hover or click a node: its numbers and formulas, and its span in the source.
@@ -259,25 +319,7 @@ $("#graph").addEventListener("keydown", (event) => {
   if (node) nodeInfo.pin(node, app.view, event);
 });
 
-// Keyboard: Space play/pause, ←/→ step, Home/End — unless typing somewhere, and Space
-// still presses a focused button or link.
-document.addEventListener("keydown", (event) => {
-  const typing = event.target.closest?.("textarea, input, select, [contenteditable]");
-  if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
-  if (event.key === " " && event.target.closest?.("button, a[href], summary, dialog")) return;
-  const actions = {
-    " ": () => player.toggle(),
-    ArrowRight: () => { player.pause(); player.forward(); },
-    ArrowLeft: () => { player.pause(); player.back(); },
-    Home: () => player.toStart(),
-    End: () => player.toEnd(),
-  };
-  const action = actions[event.key];
-  if (action && app.replay) {
-    event.preventDefault();
-    action();
-  }
-});
+bindKeys({ player, nodeInfo, ready: () => Boolean(app.replay) });
 
 $("#fit").addEventListener("click", () => panzoom.fit());
 $("#zoom-in").addEventListener("click", () => panzoom.zoom(1 / 1.25));
@@ -297,26 +339,17 @@ $("#theme").addEventListener("click", () => {
   const next = document.documentElement.dataset.theme === "dark" ? "light" : "dark";
   applyTheme(next, $("#theme"));
 });
-$("#help-open").addEventListener("click", () => $("#help").showModal());
-$("#help-close").addEventListener("click", () => $("#help").close());
+bindHelp($("#help"), $("#help-open"), $("#help-close"));
 
-function fillHelp(catalog) {
-  const rows = catalog.operators.map((op) => {
-    const row = document.createElement("tr");
-    const cells = [
-      [...(op.signs || []), ...(op.aliases || [])].join("  "),
-      op.formula,
-      op.partials.map((p) => `∂/∂${p.operand} = ${p.formula}`).join(";  "),
-      op.description + (op.convention ? ` (${op.convention})` : ""),
-    ];
-    for (const text of cells) {
-      const cell = document.createElement("td");
-      cell.textContent = text;
-      row.appendChild(cell);
-    }
-    return row;
-  });
-  $("#help-operators").replaceChildren(...rows);
+function loadExample(example) {
+  editor.values = new Map(Object.entries(example.values));
+  editor.inputs = new Map();
+  editor.source = example.source;
+  app.parameters = null;
+  app.example = example;
+  training.clear();
+  training.setDefaults(example.train);
+  showDescription();
 }
 
 function fillExamples(examples) {
@@ -331,34 +364,46 @@ function fillExamples(examples) {
   select.addEventListener("change", () => {
     const example = examples.find((e) => e.id === select.value);
     if (!example) return;
-    editor.values = new Map(Object.entries(example.values));
-    editor.inputs = new Map();
-    editor.source = example.source;
-    app.parameters = null;
-    training.clear();
-    training.setDefaults(example.train);
-    $("#example-description").textContent = example.description || "";
+    loadExample(example);
     select.value = "";
-    run();
+    // The keys now step through the example; left in the menu, → would load another one.
+    select.blur();
+    run({ fresh: true });
   });
+}
+
+// A shared link taken after training: train again with its settings (deterministic), then
+// replay the recorded step it showed.
+async function restoreTraining(train, step) {
+  training.restore(train);
+  if (!train.trained || $("#training").hidden) return;
+  if (!(await training.start())) return;
+  if (train.replayed === null) return;
+  training.select(train.replayed);
+  training.replayed = train.replayed;
+  app.parameters = training.selected.values;
+  await run({ step });
 }
 
 async function start() {
   applyTheme(initialTheme(), $("#theme"));
   const [catalog, examples] = await Promise.all([fetchOperators(), fetchExamples()]);
   app.catalog = catalog;
-  fillHelp(catalog);
+  fillHelp($("#help-operators"), catalog);
   fillExamples(examples);
   const state = readUrl();
+  if (state.textScale !== null) room.set(state.textScale);
+  if (state.train) training.restore(state.train);
   if (state.source !== null) {
     editor.source = state.source;
     editor.values = state.values;
+    app.example = examples.find((e) => e.source === state.source) || null;
   } else if (examples.length) {
-    editor.source = examples[0].source;
-    editor.values = new Map(Object.entries(examples[0].values));
-    $("#example-description").textContent = examples[0].description || "";
+    loadExample(examples[0]);
   }
+  showDescription();
   await run({ step: state.step });
+  if (state.train) await restoreTraining(state.train, state.step);
   document.body.dataset.ready = "true";
 }
 

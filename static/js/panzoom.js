@@ -1,8 +1,11 @@
 // Pan (drag) and zoom (wheel, pinch, buttons) by moving the SVG's viewBox.
 
 const MARGIN = 24; // drawing units kept around what is fitted or revealed
-// Drawing units per pixel beyond which the numbers (12 px text) are too small to read.
-const MAX_SCALE = 1 / 0.7;
+// Drawing units per pixel beyond which the numbers (15 px in the drawing) are drawn
+// smaller than 12 px: too small to read.
+const READABLE_SCALE = 15 / 12;
+// Fit enlarges a small graph up to this (numbers at 24 px), no further.
+const FIT_LARGEST = 1 / 1.6;
 const PAN_INTERVAL = 250;
 
 export class PanZoom {
@@ -12,8 +15,8 @@ export class PanZoom {
     this.box = { x: 0, y: 0, w: 100, h: 100 };
     this.content = { width: 100, height: 100 };
     this.lastPan = -Infinity;
-    this.closeUp = false;
     this.pendingReveal = null;
+    this.onView = () => {}; // told of every change of view (the overview map follows it)
     svg.addEventListener("wheel", (event) => this.onWheel(event), { passive: false });
     svg.addEventListener("pointerdown", (event) => this.onDown(event));
     svg.addEventListener("pointermove", (event) => this.onMove(event));
@@ -30,7 +33,9 @@ export class PanZoom {
       const { width, height } = entries[0].contentRect;
       this.size = { width, height };
       this.sizeSvg();
-      this.apply();
+      // A fitted view fits the new size (a side panel collapsed); any other keeps its place.
+      if (this.fitted) this.fit();
+      else this.apply();
     }).observe(box);
   }
 
@@ -43,22 +48,54 @@ export class PanZoom {
     this.content = { width, height };
   }
 
-  // Fit the whole drawing in the window, with a margin (the Fit button).
+  // Fit the whole drawing in the window, with a margin (the Fit button): a small graph is
+  // enlarged to fill it, up to FIT_LARGEST.
   fit() {
     clearTimeout(this.pendingReveal); // the user's (or a new graph's) view wins
-    this.closeUp = false;
     const { width, height } = this.content;
-    this.box = { x: -MARGIN, y: -MARGIN, w: width + 2 * MARGIN, h: height + 2 * MARGIN };
+    const w = width + 2 * MARGIN;
+    const h = height + 2 * MARGIN;
+    const { width: pw, height: ph } = this.size;
+    const scale = pw && ph ? Math.max(w / pw, h / ph) : 1;
+    const grow = scale < FIT_LARGEST ? FIT_LARGEST / scale : 1;
+    this.box = { x: width / 2 - (w * grow) / 2, y: height / 2 - (h * grow) / 2, w: w * grow, h: h * grow };
+    this.fitted = true;
     this.apply();
   }
 
-  // A new graph opens whole. If its numbers are too small to read that way (a wide
-  // network), the first step shown zooms in to the smallest readable size around itself,
-  // once (`closeUp`); from then on reveal() only pans. Zooming, dragging or Fit by hand
-  // cancels the close-up.
-  fitNew({ closeUp }) {
+  // A new graph opens whole. One too big to read that way (a long program, a wide network)
+  // opens at the smallest readable size instead, on `first` (what the first step is about),
+  // and the overview map shows where that is; reveal() then follows the steps.
+  fitNew({ readable, first }) {
     this.fit();
-    this.closeUp = closeUp && this.view?.scale > MAX_SCALE;
+    if (!readable || !(this.view?.scale > READABLE_SCALE)) return;
+    const { width: pw, height: ph } = this.size;
+    const area = first || { x: 0, y: 0, w: 0, h: 0 };
+    this.box = this.clamped(area, pw * READABLE_SCALE, ph * READABLE_SCALE);
+    this.fitted = false;
+    this.apply();
+  }
+
+  // A view of w×h drawing units centred on `area`, never showing space past the drawing's
+  // edges; along a side where the whole drawing fits, centred on the drawing.
+  clamped(area, w, h) {
+    const clamp = (start, size, extent) => (extent + 2 * MARGIN <= size
+      ? (extent - size) / 2 : Math.min(Math.max(start, -MARGIN), extent + MARGIN - size));
+    return {
+      x: clamp(area.x + area.w / 2 - w / 2, w, this.content.width),
+      y: clamp(area.y + area.h / 2 - h / 2, h, this.content.height),
+      w, h,
+    };
+  }
+
+  // Centre the view on a point of the drawing (a click on the overview map).
+  centreOn(x, y) {
+    clearTimeout(this.pendingReveal);
+    const v = this.view;
+    if (!v) return;
+    this.box = this.clamped({ x, y, w: 0, h: 0 }, v.w, v.h);
+    this.fitted = false;
+    this.apply();
   }
 
   // Pan so that `area` (drawing units) is in view, if it is not already: the camera
@@ -75,22 +112,14 @@ export class PanZoom {
       return;
     }
     if (!area || area.x === undefined || !this.view || this.drag) return;
-    const closeUp = this.closeUp;
-    this.closeUp = false;
-    // the size of the view to show: the readable one when closing up
-    const v = closeUp ? { ...this.view, w: this.size.width * MAX_SCALE, h: this.size.height * MAX_SCALE } : this.view;
+    const v = this.view;
     const fits = (a) => a.w <= v.w - 2 * MARGIN && a.h <= v.h - 2 * MARGIN;
     const target = fits(area) || !area.primary ? area : area.primary;
     const inside = target.x >= v.x + MARGIN && target.x + target.w <= v.x + v.w - MARGIN
       && target.y >= v.y + MARGIN && target.y + target.h <= v.y + v.h - MARGIN;
-    if (inside && !closeUp) return;
-    // Centred on the target, but never showing empty space past the drawing's edges;
-    // along a side where the whole drawing fits, centred on the drawing.
-    const clamp = (start, size, extent) => (extent + 2 * MARGIN <= size
-      ? (extent - size) / 2 : Math.min(Math.max(start, -MARGIN), extent + MARGIN - size));
-    const x = clamp(target.x + target.w / 2 - v.w / 2, v.w, this.content.width);
-    const y = clamp(target.y + target.h / 2 - v.h / 2, v.h, this.content.height);
-    this.box = { x, y, w: v.w, h: v.h };
+    if (inside) return;
+    this.box = this.clamped(target, v.w, v.h);
+    this.fitted = false;
     this.apply();
     this.lastPan = performance.now();
   }
@@ -109,11 +138,11 @@ export class PanZoom {
     // The same mapping for the labels: drawing units to pixels of the element.
     const k = 1 / scale;
     this.overlay.style.transform = `translate(${-this.view.x * k}px, ${-this.view.y * k}px) scale(${k})`;
+    this.onView(this.view, this.content);
   }
 
   zoom(factor, clientX = null, clientY = null) {
     clearTimeout(this.pendingReveal);
-    this.closeUp = false;
     const rect = this.svg.getBoundingClientRect();
     const v = this.view || { ...this.box, scale: 1 };
     const px = clientX === null ? 0.5 : (clientX - rect.left) / rect.width;
@@ -123,6 +152,7 @@ export class PanZoom {
     const w = Math.min(Math.max(v.w * factor, 40), 20 * Math.max(this.content.width, this.content.height) + 400);
     const h = (v.h * w) / v.w;
     this.box = { x: fx - px * w, y: fy - py * h, w, h };
+    this.fitted = false;
     this.apply();
   }
 
@@ -134,7 +164,7 @@ export class PanZoom {
   onDown(event) {
     if (event.button !== 0 || event.target.closest(".node")) return;
     clearTimeout(this.pendingReveal);
-    this.closeUp = false;
+    this.fitted = false;
     this.drag = { x: event.clientX, y: event.clientY, box: { ...this.view } };
     this.svg.setPointerCapture(event.pointerId);
     this.svg.classList.add("panning");

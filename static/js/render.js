@@ -10,8 +10,20 @@ function rawValue(x) {
 }
 
 const SVG = "http://www.w3.org/2000/svg";
-const OUTPUT_STUB = 90; // length of the line drawn out of the output node
-const LEFT_PAD = 80; // room left of the inputs for their gradients
+// Room the layout leaves under a node for its gradient (engine/layout.py: GRAD_GAP), and
+// the label fonts (px at text scale 1) this file measures texts in.
+const GRAD_GAP = 6;
+const FONT = { grad: 13, note: 11, edge: 15, name: 18 };
+const LITERAL_SHOWN = 12; // engine/display.py: a vector or matrix literal this short is drawn as written
+
+// Width of a text in px, measured without laying out the page.
+const measure = (() => {
+  const context = document.createElement("canvas").getContext("2d");
+  return (text, px, weight = 600) => {
+    context.font = `${weight} ${px}px "DejaVu Sans", "Liberation Sans", Arial, sans-serif`;
+    return context.measureText(text).width;
+  };
+})();
 
 // Numbers are HTML in an overlay above the SVG, moved with it by a CSS transform: any
 // change to an SVG text (or to HTML inside the SVG) makes the browser lay out the whole
@@ -19,13 +31,13 @@ const LEFT_PAD = 80; // room left of the inputs for their gradients
 // on its own. Each label sits at a point of the layout, centred (or right-aligned) on it
 // by a 0×0 flex box around it, not by a transform: a transform per label made a paint
 // chunk per label, and compositing thousands of them cost 10 ms every frame.
-function htmlLabel(parent, x, y, cls, align = "middle") {
+function htmlLabel(parent, x, y, cls, { align = "middle", top = false, pad = 0 } = {}) {
   const anchor = document.createElement("div");
-  anchor.className = `label-anchor align-${align}`;
-  anchor.style.left = `${x + LEFT_PAD}px`;
+  anchor.className = `label-anchor align-${align}${top ? " align-top" : ""}`;
+  anchor.style.left = `${x + pad}px`;
   anchor.style.top = `${y}px`;
   const span = document.createElement("span");
-  span.className = `label align-${align} ${cls}`;
+  span.className = `label align-${align}${top ? " align-top" : ""} ${cls}`;
   span.dataset.x = String(x);  // layout coordinates, for the SVG export
   span.dataset.y = String(y);
   span.textContent = NOTHING;
@@ -62,6 +74,23 @@ function setLabel(span, text) {
   span.classList.toggle("shown", Boolean(text));
 }
 
+// A node's gradient, with a second line while it is a sum still growing: "2 of 4 so far".
+function setGradLabel(span, text, note) {
+  setLabel(span, text);
+  if (note) {
+    const line = document.createElement("span");
+    line.className = "so-far";
+    line.textContent = note;
+    span.appendChild(line);
+  }
+}
+
+// How a vector or matrix literal's node is labelled: as written when short, never [4×2]
+// (a vector holding one number); the same text the layout sized (engine/display.py).
+export function literalText(node) {
+  return node.label.length <= LITERAL_SHOWN ? node.label : `[⋯] ${node.shape.join("×")}`;
+}
+
 function el(name, attrs = {}, parent = null) {
   const node = document.createElementNS(SVG, name);
   for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
@@ -73,7 +102,7 @@ function el(name, attrs = {}, parent = null) {
 // then its name if the program gave it one ("+ q"), as the layout sized it.
 function fillNodeText(text, node) {
   const tensorLiteral = node.kind === "const" && node.shape.length;
-  text.textContent = node.kind === "op" ? node.symbol : (tensorLiteral ? `[${node.shape.join("×")}]` : node.label);
+  text.textContent = node.kind === "op" ? node.symbol : (tensorLiteral ? literalText(node) : node.label);
   const extra = (cls, words) => {
     const span = document.createElementNS(SVG, "tspan");
     span.setAttribute("class", cls);
@@ -96,10 +125,15 @@ export class GraphView {
     this.bounds = { width: 100, height: 100 };
   }
 
-  // Build every element for a new result (ids are stable within a result).
-  build(result) {
+  // Build every element for a new result (ids are stable within a result), its text drawn
+  // at `textScale` (the layout was made for it).
+  build(result, replay, textScale = 1) {
     const { layout } = result;
     this.result = result;
+    this.replay = replay;
+    this.scale = textScale;
+    this.svg.dataset.layoutWidth = String(layout.width);
+    this.leftPad = this.inputGradWidth(result) + 12;
     this.outgoingIndex = null;
     this.firstEdgeIndex = null;
     this.svg.replaceChildren();
@@ -111,14 +145,35 @@ export class GraphView {
       markerWidth: "11", markerHeight: "11", orient: "auto-start-reverse",
     }, defs);
     el("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "arrowhead" }, marker);
-    const root = el("g", { class: "graph-root", transform: `translate(${LEFT_PAD} 0)` }, this.svg);
+    const root = el("g", { class: "graph-root", transform: `translate(${this.leftPad} 0)` }, this.svg);
     const edgeLayer = el("g", { class: "edges" }, root);
     const nodeLayer = el("g", { class: "nodes" }, root);
     this.edgeEls = layout.edges.map((edge) => this.buildEdge(edge, edgeLayer));
     this.nodeEls = result.nodes.map((node) => this.buildNode(node, layout.nodes[node.id], nodeLayer));
     this.outputEl = this.buildOutputStub(result, layout, edgeLayer);
-    this.bounds = { width: LEFT_PAD + layout.width + OUTPUT_STUB + 20, height: layout.height };
+    this.bounds = { width: this.leftPad + layout.width + this.outputWidth, height: layout.height };
     this.current = [];
+  }
+
+  // Room left of the inputs for their gradients: the widest any of them will show, every
+  // running sum and its "k of n so far" line included.
+  inputGradWidth(result) {
+    const s = this.scale;
+    const inputs = new Set(result.nodes.filter((n) => n.kind === "input").map((n) => n.id));
+    // The longest texts (digits are about equally wide), measured once each.
+    let text = "";
+    let note = "so far";
+    for (const step of result.steps) {
+      if (step.kind !== "edge" || !inputs.has(step.source)) continue;
+      const shown = `∂ ${edgeText(step.grad, "grad")}`;
+      if (shown.length > text.length) text = shown;
+      if (step.contributions > 1) note = `${step.contributions} of ${step.contributions} so far`;
+    }
+    for (const id of inputs) {
+      const shown = `∂ ${edgeText(result.nodes[id].grad ?? 0, "grad")}`;
+      if (shown.length > text.length) text = shown;
+    }
+    return Math.ceil(Math.max(measure(text, FONT.grad * s), measure(note, FONT.note * s)));
   }
 
   buildEdge(edge, parent) {
@@ -129,8 +184,9 @@ export class GraphView {
     el("path", { d, class: "wire", "marker-end": "url(#arrow)" }, g);
     // The layout gives the centres of the label boxes: value above the wire, gradient below.
     const labels = labelGroup(this.overlay, { class: "edge-labels", "data-edge-id": edge.id });
-    const value = htmlLabel(labels, edge.value_at[0], edge.value_at[1], "edge-value");
-    const grad = htmlLabel(labels, edge.grad_at[0], edge.grad_at[1], "edge-grad");
+    const pad = this.leftPad;
+    const value = htmlLabel(labels, edge.value_at[0], edge.value_at[1], "edge-value", { pad });
+    const grad = htmlLabel(labels, edge.grad_at[0], edge.grad_at[1], "edge-grad", { pad });
     return { g, value, grad, edge };
   }
 
@@ -153,25 +209,35 @@ export class GraphView {
       class: "node-label", x: box.x, y: box.y, "text-anchor": "middle", "dominant-baseline": "central",
     }, g);
     fillNodeText(label, node);
-    // A node's gradient so far: left of an input (the column is free there), under an operator.
+    // A node's gradient: left of an input (the column is free there), under any other node,
+    // in the room the layout left there.
     const labels = labelGroup(this.overlay, { class: "node-labels", "data-node-id": node.id });
+    const pad = this.leftPad;
     const grad = node.kind === "input"
-      ? htmlLabel(labels, box.x - box.w / 2 - 8, box.y, "node-grad", "end")
-      : htmlLabel(labels, box.x, box.y + box.h / 2 + 14, "node-grad");
+      ? htmlLabel(labels, box.x - box.w / 2 - 8, box.y, "node-grad", { align: "end", pad })
+      : htmlLabel(labels, box.x, box.y + box.h / 2 + GRAD_GAP * this.scale, "node-grad", { top: true, pad });
     return { g, grad, node, box };
   }
 
+  // The line out of the output, long enough for its value and gradient, then the output's name.
   buildOutputStub(result, layout, parent) {
+    const s = this.scale;
     const box = layout.nodes[result.output];
+    const out = result.nodes[result.output];
+    const texts = [edgeText(out.value, "value"), edgeText(out.grad ?? 1, "grad")];
+    const stub = Math.max(60 * s, ...texts.map((t) => measure(t, FONT.edge * s) + 24 * s));
     const x0 = box.x + box.w / 2;
-    const x1 = x0 + OUTPUT_STUB;
+    const x1 = x0 + stub;
     const g = el("g", { class: "edge output-edge", "data-output": "true" }, parent);
     el("path", { d: `M ${x0} ${box.y} L ${x1} ${box.y}`, class: "wire" }, g);
     const labels = labelGroup(this.overlay, { class: "output-labels", "data-output": "true" });
-    const value = htmlLabel(labels, (x0 + x1) / 2, box.y - 14, "edge-value");
-    const grad = htmlLabel(labels, (x0 + x1) / 2, box.y + 16, "edge-grad");
+    const pad = this.leftPad;
+    const value = htmlLabel(labels, (x0 + x1) / 2, box.y - 15 * s, "edge-value", { pad });
+    const grad = htmlLabel(labels, (x0 + x1) / 2, box.y + 17 * s, "edge-grad", { pad });
     const name = el("text", { x: x1 + 6, y: box.y, class: "output-name", "dominant-baseline": "central" }, g);
     name.textContent = result.output_name;
+    // the stub and the name reach this far right of the layout's own width
+    this.outputWidth = Math.max(0, x1 - layout.width) + 6 + measure(result.output_name, FONT.name * s) + 12;
     return { g, value, grad };
   }
 
@@ -226,7 +292,13 @@ export class GraphView {
     if (view.grads.has(id)) {
       const grad = view.grads.get(id);
       g.setAttribute("data-grad", rawValue(grad));
-      setLabel(item.grad, `∂ ${edgeText(grad, "grad")}`);
+      // Until its last contribution has arrived a gradient is a running sum, and says so.
+      let note = "";
+      if (this.replay && !this.replay.complete(view, id)) {
+        const n = this.replay.contributions.get(id);
+        note = n > 1 ? `${view.arrived.get(id) ?? 0} of ${n} so far` : "so far";
+      }
+      setGradLabel(item.grad, `∂ ${edgeText(grad, "grad")}`, note);
     } else {
       g.removeAttribute("data-grad");
       setLabel(item.grad, "");
@@ -290,8 +362,8 @@ export class GraphView {
     const area = (ids) => {
       const boxes = ids.map((id) => this.nodeEls[id]?.box).filter(Boolean);
       if (!boxes.length) return null;
-      const left = Math.min(...boxes.map((b) => b.x - b.w / 2)) + LEFT_PAD;
-      const right = Math.max(...boxes.map((b) => b.x + b.w / 2)) + LEFT_PAD;
+      const left = Math.min(...boxes.map((b) => b.x - b.w / 2)) + this.leftPad;
+      const right = Math.max(...boxes.map((b) => b.x + b.w / 2)) + this.leftPad;
       const top = Math.min(...boxes.map((b) => b.y - b.h / 2));
       const bottom = Math.max(...boxes.map((b) => b.y + b.h / 2));
       return { x: left - 40, y: top - 20, w: right - left + 80, h: bottom - top + 40 };

@@ -4,7 +4,8 @@
 //
 // The view at position k (0 <= k <= steps.length) is what steps 0..k-1 have
 // revealed: node values, node gradients (a running sum while contributions
-// arrive) and each edge's own contribution (upstream x local).
+// arrive), how many of its contributions each node has received, and each
+// edge's own contribution (upstream x local).
 
 export class Replay {
   constructor(result) {
@@ -15,6 +16,11 @@ export class Replay {
     this.backwardCount = this.steps.filter((s) => s.phase === "backward").length;
     // Nodes that receive a gradient: those the engine gives one.
     this.gradNodes = this.nodes.filter((n) => n.grad !== null).map((n) => n.id);
+    // How many contributions each node's gradient is the sum of (the engine's count).
+    this.contributions = new Map();
+    for (const step of this.steps) {
+      if (step.kind === "edge") this.contributions.set(step.source, step.contributions);
+    }
     // For each backward edge step, the operand's running sum before it (for undo
     // and for the panel's "running sum" line): the previous step's sum, or 0.
     const last = new Map();
@@ -37,7 +43,7 @@ export class Replay {
 
   // A fresh view with nothing revealed but the constants (known before any step).
   emptyView() {
-    const view = { values: new Map(), grads: new Map(), edgeGrads: new Map() };
+    const view = { values: new Map(), grads: new Map(), edgeGrads: new Map(), arrived: new Map() };
     for (const node of this.nodes) {
       if (node.kind === "const") view.values.set(node.id, node.value);
     }
@@ -67,11 +73,17 @@ export class Replay {
       touched.output = true;
     } else {
       view.grads.set(step.source, step.grad);
+      view.arrived.set(step.source, step.contribution);
       view.edgeGrads.set(step.edge, step.product);
       touched.nodes.push(step.source);
       touched.edges.push(step.edge);
     }
     return touched;
+  }
+
+  // Whether node id's gradient in the view is its whole gradient, not a sum still growing.
+  complete(view, id) {
+    return (view.arrived.get(id) ?? 0) >= (this.contributions.get(id) ?? 0);
   }
 
   // Undo step i, the exact inverse of apply(view, i).
@@ -91,6 +103,7 @@ export class Replay {
       touched.output = true;
     } else {
       view.grads.set(step.source, this.before[i]);
+      view.arrived.set(step.source, step.contribution - 1);
       view.edgeGrads.delete(step.edge);
       touched.nodes.push(step.source);
       touched.edges.push(step.edge);

@@ -14,12 +14,40 @@ export function shapeText(shape) {
   return shape.length ? shape.join("×") : "1";
 }
 
-// What an edge shows: a number as a number; a tensor as its shape (values) or its
-// norm (gradients), since a matrix does not fit on a wire.
+const SUPERSCRIPT = { 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
+
+// The space a tensor lives in, as the lecture writes it: ℝ⁴, ℝ³ˣ⁴. A shape written [3×4]
+// reads as a vector holding one number, and 3×4 as twelve.
+export function space(shape) {
+  const up = (n) => String(n).replace(/\d/g, (d) => SUPERSCRIPT[d]);
+  return `ℝ${shape.map(up).join("ˣ")}`;
+}
+
+// Tensors this small are written with their numbers in a sentence.
+export const INLINE_MAX = 6;
+
+// A tensor's numbers as a literal, [1, −2] or [[1, 2], [3, 4]]; null when it is too big.
+export function literal(x, digits = 4) {
+  if (!isTensor(x) || !x.data || x.shape.reduce((a, b) => a * b, 1) > INLINE_MAX) return null;
+  const write = (v) => (Array.isArray(v) ? `[${v.map(write).join(", ")}]` : fmt(v, digits));
+  return write(x.data);
+}
+
+// A value in a sentence: a number, a small tensor's numbers, else `name ∈ ℝ³ˣ⁴`.
+export function valueWords(x, name) {
+  if (!isTensor(x)) return fmt(x);
+  const numbers = literal(x);
+  if (numbers !== null) return numbers;
+  return name ? `${name} ∈ ${space(x.shape)}` : space(x.shape);
+}
+
+// What an edge shows: a number as a number; a tensor by its one number, or by its space
+// (values) or its norm (gradients), since a matrix does not fit on a wire.
 export function edgeText(x, kind) {
   if (!isTensor(x)) return fmt(x);
   if (kind === "grad") return `‖${fmt(x.norm, 3)}‖`;
-  return `[${shapeText(x.shape)}]`;
+  if (x.data && x.shape.reduce((a, b) => a * b, 1) === 1) return literal(x);
+  return space(x.shape);
 }
 
 function rows(tensor) {

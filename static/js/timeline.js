@@ -10,6 +10,10 @@ export class Timeline {
     this.play = root.querySelector("#btn-play");
     this.speed = root.querySelector("#speed");
     this.split = root.querySelector("#scrubber-split");
+    this.phasePart = document.createElement("span");
+    this.phasePart.className = "step-phase";
+    this.rest = document.createElement("span");
+    this.label.replaceChildren(this.phasePart, this.rest);
     root.querySelector("#btn-start").addEventListener("click", () => player.toStart());
     root.querySelector("#btn-back").addEventListener("click", () => { player.pause(); player.back(); });
     root.querySelector("#btn-forward").addEventListener("click", () => { player.pause(); player.forward(); });
@@ -27,12 +31,15 @@ export class Timeline {
     const phase = replay.phaseAt(k);
     const forward = replay.forwardCount;
     const backward = replay.backwardCount;
-    let text;
-    if (k === 0) text = `start · ${n} steps`;
-    else if (phase === "forward") text = `forward · step ${k} of ${forward}`;
-    else if (phase === "backward") text = `backward · step ${k - forward} of ${backward}`;
-    else text = `update · step ${k - forward - backward} of ${n - forward - backward}`;
-    this.label.textContent = text;
+    let where;
+    if (k === 0) where = ["start", `${n} steps`];
+    else if (phase === "forward") where = ["forward", `step ${k} of ${forward}`];
+    else if (phase === "backward") where = ["backward", `step ${k - forward} of ${backward}`];
+    else where = ["update", `step ${k - forward - backward} of ${n - forward - backward}`];
+    const text = where.join(" · ");
+    // The phase part is left out on narrow screens, where the badge beside it says it.
+    this.phasePart.textContent = `${where[0]} · `;
+    this.rest.textContent = where[1];
     this.phase.textContent = k === 0 ? "ready" : (k === n ? "done" : phase);
     this.phase.dataset.phase = k === n && n > 0 ? "done" : phase;
     this.scrubber.setAttribute("aria-valuetext", text);

@@ -41,6 +41,27 @@ export class TrainingPanel {
     this.$("#train-lr").value = String(defaults.learning_rate);
   }
 
+  // What a shared link needs to run this training again: the settings, whether it ran,
+  // and which recorded step was replayed.
+  get state() {
+    return {
+      steps: this.$("#train-steps").value,
+      lr: this.$("#train-lr").value,
+      seed: this.$("#train-seed").value,
+      batch: this.$("#train-batch").value,
+      trained: Boolean(this.run),
+      replayed: this.replayed ?? null,
+    };
+  }
+
+  // Put a shared link's settings back (before training again with them).
+  restore({ steps, lr, seed, batch }) {
+    if (steps) this.$("#train-steps").value = steps;
+    if (lr) this.$("#train-lr").value = lr;
+    if (seed) this.$("#train-seed").value = seed;
+    if (batch) this.$("#train-batch").value = batch;
+  }
+
   // Shown only for programs with parameters that end with a loss (a single number).
   show(result, context) {
     this.context = context;
@@ -52,6 +73,7 @@ export class TrainingPanel {
 
   clear() {
     this.run = null;
+    this.replayed = null;
     this.$("#loss-curve").replaceChildren();
     this.$("#train-scrubber").disabled = true;
     this.$("#train-replay").disabled = true;
@@ -72,7 +94,7 @@ export class TrainingPanel {
     this.$("#train-run").disabled = false;
     if (answer.error) {
       this.$("#train-status").textContent = answer.error.message;
-      return;
+      return false;
     }
     const run = answer.result;
     this.run = run;
@@ -87,6 +109,7 @@ export class TrainingPanel {
     scrubber.disabled = false;
     this.$("#train-replay").disabled = false;
     this.select(run.parameters.length - 1);
+    return true;
   }
 
   // The loss at every step, a line from the first step to the last.
@@ -128,6 +151,8 @@ export class TrainingPanel {
     if (!this.run) return;
     const snapshot = this.run.parameters[index];
     this.selected = snapshot;
+    this.selectedIndex = index;
+    this.$("#train-scrubber").value = String(index);
     const loss = snapshot.step < this.run.losses.length ? this.run.losses[snapshot.step] : this.run.final_loss;
     this.$("#train-step-label").textContent = `after ${snapshot.step} steps · loss ${fmt(loss)}`;
     this.$("#train-scrubber").setAttribute("aria-valuetext", `after ${snapshot.step} steps`);
@@ -137,7 +162,9 @@ export class TrainingPanel {
   }
 
   // Load the chosen parameters into the graph and play that step: forward, backward, update.
-  replay() {
-    if (this.selected) this.onReplay(this.selected.values, this.selected.step);
+  replay(autoplay = true) {
+    if (!this.selected) return;
+    this.replayed = this.selectedIndex;
+    this.onReplay(this.selected.values, this.selected.step, autoplay);
   }
 }
