@@ -55,7 +55,7 @@ def test_log_times_sin_equals_the_backward_pass():
                                                 "reverse_mode": {"passes": 1, "operations": 4}}
     # the x2 pass ends at f with both paths' terms: through log(x1 x2) and through sin(x2)
     last = result["forward_mode"]["steps"][-1]
-    assert (last["variable"], last["node"], last["local_formulas"]) == ("x2", 5, ["sin(x2)", "log(x1*x2)"])
+    assert (last["variable"], last["node"], last["local_formulas"]) == ("x2", 5, ["sin(x2)", "log(x1·x2)"])
     d_log = (1 / 6) * (2.0 * 1.0)  # ∂log(u)/∂u · ∂u/∂x2, u = x1·x2
     assert last["operand_tangents"] == [d_log, math.cos(3) * 1.0]
     assert last["terms"] == [math.sin(3) * d_log, math.log(6) * math.cos(3)]

@@ -101,11 +101,11 @@ def test_fan_out_the_node_gradient_is_the_sum_of_its_contributions():
 def test_forward_steps_of_log_times_sin():
     log = step_mistakes(*LOG_SIN, kind="op", node=3)
     assert [(m["kind"], m["value"], m["why"]) for m in log] == [
-        ("derivative_instead", 1 / 6, "that is the derivative 1/(x1*x2) at x1*x2 = 6, not the value "
-                                      "log(x1*x2)"),
-        ("base_ten", 0.7781512503836436, "that is the base-10 logarithm of x1*x2; log is the natural "
+        ("derivative_instead", 1 / 6, "that is the derivative 1/(x1·x2) at x1·x2 = 6, not the value "
+                                      "log(x1·x2)"),
+        ("base_ten", 0.7781512503836436, "that is the base-10 logarithm of x1·x2; log is the natural "
                                          "logarithm ln"),
-        ("sign_flip", -1.791759469228055, "the sign is flipped: check the signs in log(x1*x2)"),
+        ("sign_flip", -1.791759469228055, "the sign is flipped: check the signs in log(x1·x2)"),
     ]
     sin = step_mistakes(*LOG_SIN, kind="op", node=4)
     assert [(m["kind"], m["value"]) for m in sin] == [
@@ -124,7 +124,7 @@ def test_a_node_used_twice_offers_one_of_its_contributions_as_the_upstream():
     # a feeds f twice (a and a·2): its gradient is 1 + 2 = 3; using one of them is a mistake.
     mistakes = step_mistakes("a = x * y; f = a + a * 2", {"x": 2, "y": 3}, kind="edge", edge=1)
     parts = [(m["value"], m["why"]) for m in mistakes if m["kind"] == "one_upstream_contribution"]
-    assert parts == [(4.0, "that uses only the contribution to ∂f/∂a through (a*2) as the upstream "
+    assert parts == [(4.0, "that uses only the contribution to ∂f/∂a through (a·2) as the upstream "
                            "gradient; a is used 2 times, and its gradient is the sum of both contributions")]
 
 
