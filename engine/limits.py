@@ -24,4 +24,4 @@ class Limits:
     max_total_elements: int = 20_000_000  # numbers one analysis or training holds at once (160 MB)
     max_work: int = 20_000_000_000  # operations of one analysis (a matrix product m×k×n is m·k·n)
     max_training_work: int = 400_000_000_000  # operations of one training run, all its steps
-    max_snapshot_numbers: int = 2_000_000  # numbers in all the parameter sets a training returns
+    max_snapshot_numbers: int = 1_000_000  # numbers in all the parameter sets a training returns
