@@ -33,7 +33,9 @@ ELEMENTWISE = 120  # one number through +, ×, exp, ... into a new array ≈ 120
 NODE = 300_000  # Python's work per node of a traced analysis (forward, backward, JSON): ~10 µs
 TRAIN_NODE = 100_000  # the same per node and step of training, which keeps no trace
 SCALAR_EVALUATION = 12_500  # one node evaluated on Python floats (the scalar gradient check)
-PARSE_PER_CHAR = 10_000  # reading one character of source into the graph
+PARSE_PER_CHAR = 50_000  # reading one character of source into the graph (~2 µs)
+PER_VALUE = 25_000  # binding one value (a warning if unused)
+PER_NUMBER = 2_500  # one number of a vector or matrix value
 JSON_PER_NUMBER = 150  # summarizing an array for the JSON (min, max, mean, norm)
 TEMPORARIES = 6  # arrays of the largest size an operation may hold while it runs (bce's gradient)
 
@@ -61,8 +63,14 @@ class Cost:
 
 
 def parse_work(source: str, values: dict | None = None) -> int:
-    """Operations to read `source` and `values` before any estimate can be made."""
-    return PARSE_PER_CHAR * (len(source) + 4 * len(values or ()))
+    """Operations to read `source` and bind `values` before any estimate can be made; counted
+    from their lengths alone (a matrix's rows times its first row)."""
+    numbers = 0
+    for value in (values or {}).values():
+        if isinstance(value, list | tuple) and value:
+            first = value[0]
+            numbers += len(value) * (len(first) if isinstance(first, list | tuple) else 1)
+    return PARSE_PER_CHAR * len(source) + PER_VALUE * len(values or ()) + PER_NUMBER * numbers
 
 
 def matmul_work(a: Shape, b: Shape) -> int:
