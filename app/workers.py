@@ -22,6 +22,8 @@ worker per core), and glibc returns every freed array to the system.
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing
 import os
@@ -104,9 +106,19 @@ def _guarded(work: Callable[[], bytes]) -> tuple[str, object]:
         failed = error
     except MemoryError:
         failed = out_of_memory()
-    # Outside the except block: its traceback (and every array its frames held) is gone.
-    gc.collect()
+    finally:
+        _give_back()
     return "error", (failed.code, failed.message, failed.start, failed.end)
+
+
+def _give_back() -> None:
+    """Return what the job freed to the system: glibc keeps freed small blocks in its heap
+    (the JSON's dicts and strings) unless asked to trim it."""
+    gc.collect()
+    _LIBC.malloc_trim(0)
+
+
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c"))
 
 
 # --- in the server ---------------------------------------------------------------------------

@@ -23,5 +23,5 @@ class Limits:
     max_array_elements: int = 4_000_000  # numbers in any one tensor (32 MB)
     max_total_elements: int = 20_000_000  # numbers one analysis or training holds at once (160 MB)
     max_work: int = 20_000_000_000  # operations of one analysis (a matrix product m×k×n is m·k·n)
-    max_training_work: int = 400_000_000_000  # operations of one training run, all its steps
+    max_training_work: int = 200_000_000_000  # operations of one training run, all its steps
     max_snapshot_numbers: int = 1_000_000  # numbers in all the parameter sets a training returns
