@@ -44,7 +44,7 @@ _WORKER_ENVIRONMENT = {
     # (glibc otherwise raises the threshold after a free and keeps freed arrays in its heap).
     "MALLOC_MMAP_THRESHOLD_": "131072",
 }
-WORKER_NICENESS = 10
+WORKER_NICENESS = 15
 
 
 def out_of_memory() -> EngineError:
