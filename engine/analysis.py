@@ -15,10 +15,10 @@ numpy array and evaluate_tensor.py does the passes.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .contract import Analysis
-from .cost import Cost, analysis_cost
+from .cost import Cost, analysis_cost, layout_work
 from .cost import check as check_cost
 from .diagnostics import evaluation_warnings
 from .errors import EngineError, EngineWarning
@@ -87,6 +87,8 @@ def _prepare(source: str, values: Mapping[str, object] | None, options: Analysis
         warnings.append(EngineWarning("gradcheck_skipped",
                                       "numerical gradient check skipped: it would take this analysis "
                                       "past its limits", 0, 0))
+    if options.layout:  # priced, so that a drawing never runs where only tiny work may
+        cost = replace(cost, work=cost.work + layout_work(len(graph)))
     return Prepared(source, graph, options, variable_values, given_parameters, warnings, tensor,
                     gradcheck, cost)
 

@@ -155,6 +155,10 @@ async def test_work_is_placed_by_its_cost_not_by_the_length_of_its_source(client
         cheap = {"source": "(x + y) * z" + " " * 300 + "# a long comment", "values": LECTURE["values"]}
         assert (await client.post("/api/graph", json=cheap)).status_code == 200
         assert analyzer(app).analyses.worker_pids() == []
+        # the same tiny graph, drawn: the layout's ordering search takes milliseconds, so a worker
+        drawn = {**cheap, "options": {"layout": True}}
+        assert (await client.post("/api/graph", json=drawn)).status_code == 200
+        assert len(analyzer(app).analyses.worker_pids()) == 2
         # 40 characters of real work: in a worker
         dear = {"source": "W = param(500, 500); L = sum(W @ W)"}
         response = await client.post("/api/graph", json=dear)
