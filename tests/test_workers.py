@@ -129,11 +129,17 @@ async def test_training_has_its_own_workers(client_for: Any) -> None:
 async def test_running_out_of_memory_in_a_worker_is_503_and_the_worker_goes_on(client_for: Any) -> None:
     app = create_app(settings(worker_memory_mb=64, max_concurrent_analyses=1, inline_max_work=0))
     async with client_for(app) as client:
-        await warm(analyzer(app).analyses)
+        pool = analyzer(app).analyses
+        await warm(pool)
+        worker = psutil.Process(pool.worker_pids()[0])
+        before = worker.memory_info().rss
         response = await client.post("/api/graph", json={"source": "W = param(3000, 3000); L = sum(W * W)"})
         assert response.status_code == 503
         assert response.json()["error"]["code"] == "out_of_memory"
         assert response.headers["retry-after"] == "1"
+        # the same worker, with its memory given back
+        assert pool.worker_pids() == [worker.pid]
+        assert worker.memory_info().rss < before + 8 * 2**20
         assert (await client.post("/api/graph", json=LECTURE)).json()["value"] == -12.0
 
 
