@@ -4,13 +4,17 @@
     compgraph eval --json SOURCE ...       the JSON contract
     compgraph serve [--host] [--port] [--workers N] [--reload] [--open]
 
-A user error prints the source with a caret under the span and exits with 2.
+A VALUE is a number, or a vector or matrix as JSON: X='[[0, 0], [0, 1]]'.
+Every user error prints a message (a mistake in the source: with a caret under
+its span) and exits with 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+
+import orjson
 
 from .. import engine
 from .table import render_analysis
@@ -31,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
 
     serve = commands.add_parser("serve", help="run the web app")
     serve.add_argument("--host", default=None, help="default 127.0.0.1 (COMPGRAPH_HOST)")
-    serve.add_argument("--port", type=int, default=None, help="default 8000 (COMPGRAPH_PORT)")
+    serve.add_argument("--port", type=port_number, default=None, help="default 8000 (COMPGRAPH_PORT)")
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--reload", action="store_true")
     serve.add_argument("--open", action="store_true", help="open the page in a browser")
@@ -45,28 +49,56 @@ def main(argv: list[str] | None = None) -> int:
                       open_browser=args.open)
 
 
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a TCP port (0 to 65535)")
+    return port
+
+
 def _eval(args: argparse.Namespace) -> int:
-    values: dict[str, float] = {}
+    values: dict[str, object] = {}
     for item in args.values:
         name, sep, text = item.partition("=")
         if not sep or not name:
-            print(f"compgraph: expected NAME=VALUE, got {item!r}", file=sys.stderr)
+            print(f"compgraph: expected NAME=VALUE, got {item[:40]!r}", file=sys.stderr)
             return 2
-        try:
-            values[name.strip()] = float(text)
-        except ValueError:
-            print(f"compgraph: the value of {name.strip()!r} is not a number: {text!r}", file=sys.stderr)
+        value = parse_value(text)
+        if value is None:
+            print(f"compgraph: the value of {name.strip()[:40]!r} is not a number, nor a vector or "
+                  f"matrix in JSON such as '[[0, 0], [0, 1]]': {text[:40]!r}", file=sys.stderr)
             return 2
+        values[name.strip()] = value
     try:
         result = engine.analyze(args.source, values, merge=args.merge)
+        output = result.to_json().decode() if args.json else render_analysis(result.to_dict(),
+                                                                             steps=args.steps)
     except engine.EngineError as error:
         print(engine.describe(error, args.source), file=sys.stderr)
         return 2
-    if args.json:
-        sys.stdout.write(result.to_json().decode() + "\n")
-    else:
-        sys.stdout.write(render_analysis(result.to_dict(), steps=args.steps))
+    except MemoryError:
+        print("compgraph: out of memory: this program's tensors need more memory than this machine "
+              "lets it have; try smaller ones", file=sys.stderr)
+        return 2
+    sys.stdout.write(output + ("\n" if args.json else ""))
     return 0
+
+
+def parse_value(text: str) -> object | None:
+    """A number, or nested JSON lists (checked by the engine like any value); None if neither."""
+    text = text.strip()
+    if text.startswith("["):
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Every error response has one small shape: {"error": {"code", "message", "start", "end"}}.
 
-- EngineError (a user mistake in the source or values, or the time budget) -> 400,
-  or 503 for the two codes that say the server is loaded, through one handler.
+- EngineError (a user mistake in the source or values, or a limit) -> 400, or 503 for
+  the codes that say the server is loaded or a worker ran out of time or memory.
+- MemoryError anywhere in the server -> 503 out_of_memory, never 500.
 - A body that is not strict JSON, or does not match the request model -> 422 with
   a short list of {loc, msg}; never the input itself (FastAPI's default handler
   echoes the whole body back, which for a 256 KiB source is a 256 KiB error).
@@ -32,8 +33,9 @@ _MAX_LOC_PARTS = 6
 _MAX_LOC_CHARS = 48
 _MAX_MESSAGE_CHARS = 500
 
-# Engine codes that say "not now" rather than "not this": the server is busy.
-_UNAVAILABLE = frozenset({"server_busy", "time_budget_exceeded"})
+# Engine codes that say "not now" rather than "not this": the server is busy, or a worker ran
+# out of time or memory.
+_UNAVAILABLE = frozenset({"server_busy", "time_budget_exceeded", "out_of_memory"})
 
 _HTTP_CODES = {
     404: "not_found",
@@ -118,6 +120,13 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return error_response(status, code, message, headers=exc.headers)
 
 
+async def memory_error(request: Request, exc: Exception) -> Response:
+    # Not a bug in the request's handling: the memory ran out (the arrays went with the
+    # exception's frames, which are freed once this handler returns).
+    return error_response(503, "out_of_memory", "the server ran out of memory on this request; "
+                          "try smaller tensors, or try again in a moment", headers={"Retry-After": "1"})
+
+
 async def internal_error(request: Request, exc: Exception) -> Response:
     # ServerErrorMiddleware logs the traceback after this response is sent.
     return error_response(500, "internal_error", "the server failed on this request; this is a bug")
@@ -127,4 +136,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(EngineError, engine_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(MemoryError, memory_error)
     app.add_exception_handler(Exception, internal_error)

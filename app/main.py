@@ -6,6 +6,7 @@ environment; tests call `create_app(Settings(...))`.
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
@@ -34,9 +35,18 @@ def _version() -> str:
         return "0"
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    """The worker processes start with the server (not at the first request) and stop with it."""
+    app.state.analyzer.start()
+    yield
+    app.state.analyzer.close()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = HardenedFastAPI(
+        lifespan=lifespan,
         max_body_bytes=settings.max_body_bytes,
         title="compgraph",
         version=_version(),

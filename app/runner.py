@@ -1,101 +1,74 @@
-"""Runs engine analyses without blocking the event loop, within a time budget.
+"""Where each request's work runs: priced first, then on the event loop only if it is tiny.
 
-An analysis is pure CPU work (up to about a second for the largest graph the
-limits allow), so it runs in a worker thread while the event loop keeps answering
-other requests. Three bounds keep one user from slowing everyone else:
+Every analysis is priced by the engine before it runs (`engine.prepare`: parse,
+shapes, the cost of every array and operation), and refused over the engine's
+limits in milliseconds, with nothing allocated. Then:
 
-- at most `max_concurrent_analyses` run at once (a CapacityLimiter): they share
-  one GIL, so more threads would only add switching, and the event loop gets the
-  GIL at every switch interval;
-- at most `max_queued_analyses` wait for a slot; the next one gets 503
-  server_busy at once instead of piling up;
-- every request has `time_budget_seconds` from its arrival, queueing included.
-  The engine checks the deadline between its phases and stops with
-  time_budget_exceeded, which frees the thread soon after the budget runs out;
-  `fail_after` ends a request still waiting in the queue at its deadline.
-  A running thread is never abandoned: the limiter's count stays the true
-  number of busy threads.
+- work the estimate proves tiny (at most `inline_max_work` operations, reading the
+  source included: the lecture example) runs on the event loop at once, cheaper
+  than any hand-off;
+- everything else runs in a worker process (workers.py), analyses and trainings
+  in pools and queues of their own, each request within its time budget from
+  its arrival, queueing included; a worker still running at the deadline is
+  terminated and replaced, and the client gets 503 time_budget_exceeded.
 
-A tiny source (a lecture example) costs less to analyze than the hand-off to a
-thread and back, so it runs on the event loop: its work is bounded by its few
-characters and few values, well under a millisecond.
+Pricing needs the source parsed, which costs time in proportion to its length
+and its values, so only a request cheap to read (`estimate_max_work`) is priced on
+the event loop; a larger one is priced, and refused if need be, in its worker.
 """
 
 from __future__ import annotations
 
-import sys
 import time
-
-import anyio
-import anyio.to_thread
-import orjson
+from collections.abc import Awaitable, Callable
 
 from .. import engine
-from ..engine import EngineError
 from .schemas import GraphRequest, TrainRequest
 from .settings import Settings
+from .workers import WorkerPool, analyze_job, train_job
 
-# An inline analysis also needs few values: each unused value costs a warning.
-_INLINE_MAX_VALUES = 16
+Disconnected = Callable[[], Awaitable[None]]
 
 
 class Analyzer:
     def __init__(self, settings: Settings) -> None:
-        # Process-wide: the event loop waits for the GIL each time it wakes while an analysis
-        # thread runs; Python's default 5 ms switch interval put /healthz's p99 past 100 ms in a
-        # flood of large graphs, 1 ms halves it.
-        sys.setswitchinterval(settings.gil_switch_interval_ms / 1000)
         self.limits = settings.engine_limits()
         self.budget = settings.time_budget_seconds
         self.train_budget = settings.train_time_budget_seconds
-        self.inline_max_chars = settings.inline_max_source_chars
-        self.limiter = anyio.CapacityLimiter(settings.max_concurrent_analyses)
-        self.capacity = settings.max_concurrent_analyses + settings.max_queued_analyses
-        self.admitted = 0  # running or waiting; one event loop per process, so a plain int
+        self.inline_max_work = settings.inline_max_work
+        self.estimate_max_work = settings.estimate_max_work
+        memory = settings.worker_memory_mb * 2**20
+        self.analyses = WorkerPool(settings.max_concurrent_analyses, settings.max_queued_analyses, memory)
+        self.trainings = WorkerPool(settings.training_workers, settings.max_queued_trainings, memory,
+                                    "training")
 
-    async def analyze(self, request: GraphRequest) -> bytes:
-        """The engine's JSON contract as bytes, or EngineError."""
-        inline = len(request.source) <= self.inline_max_chars and len(request.values) <= _INLINE_MAX_VALUES \
-            and all(isinstance(v, float) for v in request.values.values())
-        return await self._submit(self._analyze, request, self.budget, inline)
+    def start(self) -> None:
+        """Start the workers now, so that the first request does not wait for them."""
+        self.analyses.start()
+        self.trainings.start()
 
-    async def train(self, request: TrainRequest) -> bytes:
+    def close(self) -> None:
+        self.analyses.close()
+        self.trainings.close()
+
+    async def analyze(self, request: GraphRequest, disconnected: Disconnected | None = None) -> bytes:
+        """The engine's JSON contract as bytes, or EngineError (workers.ClientGone if the client left)."""
+        deadline = time.monotonic() + self.budget
+        options = {**request.options.model_dump(), "limits": self.limits, "deadline": deadline}
+        reading = engine.parse_work(request.source, request.values)
+        if reading <= self.estimate_max_work:
+            prepared = engine.prepare(request.source, request.values, **options)
+            if reading + prepared.cost.work <= self.inline_max_work:
+                return prepared.run().to_json()
+        return await self.analyses.run(analyze_job, (request.source, request.values, options),
+                                       deadline, self.budget, disconnected)
+
+    async def train(self, request: TrainRequest, disconnected: Disconnected | None = None) -> bytes:
         """SGD on the request's program; its losses and parameters as bytes, or EngineError."""
-        return await self._submit(self._train, request, self.train_budget, False)
-
-    async def _submit(self, work, request, budget: float, inline: bool) -> bytes:
-        deadline = time.monotonic() + budget
-        if inline:
-            return work(request, deadline, budget)
-        if self.admitted >= self.capacity:
-            raise EngineError("server_busy",
-                              "the server is busy with other analyses; try again in a moment", 0, 0)
-        self.admitted += 1
-        try:
-            with anyio.fail_after(budget):
-                return await anyio.to_thread.run_sync(work, request, deadline, budget, limiter=self.limiter)
-        except TimeoutError:
-            raise _over_budget(budget) from None
-        finally:
-            self.admitted -= 1
-
-    def _analyze(self, request: GraphRequest, deadline: float, budget: float) -> bytes:
-        if time.monotonic() > deadline:  # the budget ran out while this waited for a thread
-            raise _over_budget(budget)
-        result = engine.analyze(request.source, request.values, **request.options.model_dump(),
-                                limits=self.limits, deadline=deadline)
-        return result.to_json()
-
-    def _train(self, request: TrainRequest, deadline: float, budget: float) -> bytes:
-        if time.monotonic() > deadline:
-            raise _over_budget(budget)
-        settings = request.model_dump(exclude={"source", "values"})
-        result = engine.train(request.source, request.values, **settings, limits=self.limits,
-                              deadline=deadline)
-        return orjson.dumps(result.to_dict())
-
-
-def _over_budget(budget: float) -> EngineError:
-    return EngineError("time_budget_exceeded",
-                       f"the analysis did not finish within its time budget of {budget:g} s; "
-                       "try a smaller input, or try again if the server is busy", 0, 0)
+        deadline = time.monotonic() + self.train_budget
+        options = {**request.model_dump(exclude={"source", "values"}), "limits": self.limits,
+                   "deadline": deadline}
+        if engine.parse_work(request.source, request.values) <= self.estimate_max_work:
+            engine.prepare_training(request.source, request.values, **options)  # refused here if too big
+        return await self.trainings.run(train_job, (request.source, request.values, options),
+                                        deadline, self.train_budget, disconnected)

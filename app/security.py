@@ -1,6 +1,7 @@
 """Security headers and the request-body limit, as plain ASGI middleware.
 
-Both wrap the *whole* application, outside Starlette's ServerErrorMiddleware,
+The headers' middleware also makes every redirect relative (never built from the Host
+header). Both wrap the *whole* application, outside Starlette's ServerErrorMiddleware,
 so that every response carries the headers: 404s, 405s, 413s, 422s, static
 files, /docs and even a 500 from an unexpected bug. (Middleware added with
 `app.add_middleware` sits inside ServerErrorMiddleware and would miss the 500.)
@@ -11,6 +12,7 @@ never buffers a body.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 from fastapi import FastAPI
@@ -59,10 +61,23 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [h for h in message.get("headers", ()) if h[0].lower() not in _SECURITY_NAMES]
-                message["headers"] = headers + added
+                message["headers"] = [relative_location(h) for h in headers] + added
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def relative_location(header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
+    """A redirect's Location as a path on this server: Starlette builds it absolute from the
+    request's Host header (`/docs/` -> http://<whatever the client said>/docs), which a
+    forged Host would turn into a redirect elsewhere. Leading slashes collapse to one, so
+    the path cannot read as another host (//evil.example)."""
+    name, value = header
+    if name.lower() != b"location":
+        return header
+    url = urlsplit(value.decode("latin-1"))
+    path = "/" + url.path.lstrip("/")
+    return name, urlunsplit(("", "", path, url.query, url.fragment)).encode("latin-1")
 
 
 class BodyTooLarge(HTTPException):

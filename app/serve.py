@@ -13,12 +13,19 @@ import urllib.request
 import webbrowser
 
 import uvicorn
+from pydantic import ValidationError
 
 from .settings import get_settings
 
 
 def serve(host: str | None, port: int | None, workers: int, reload: bool, open_browser: bool) -> int:
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as error:  # a COMPGRAPH_* variable that does not fit its setting
+        problems = "; ".join(f"COMPGRAPH_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+                             for e in error.errors()[:3])
+        print(f"compgraph serve: {problems}", file=sys.stderr)
+        return 2
     host = settings.host if host is None else host
     port = settings.port if port is None else port
     if workers < 1:
@@ -29,17 +36,20 @@ def serve(host: str | None, port: int | None, workers: int, reload: bool, open_b
         return 2
     if open_browser:
         threading.Thread(target=_open_when_ready, args=(page_url(host, port),), daemon=True).start()
-    uvicorn.run(
-        "compgraph.app.main:app",  # an import string, so that --workers and --reload can start fresh processes
-        host=host,
-        port=port,
-        workers=workers,
-        reload=reload,
-        reload_dirs=["app", "engine", "templates", "static"] if reload else None,
-        access_log=settings.access_log,
-        log_level=settings.log_level,
-        server_header=False,  # no need to tell the world which server this is
-    )
+    try:
+        uvicorn.run(
+            "compgraph.app.main:app",  # an import string, so that --workers and --reload can start fresh processes
+            host=host,
+            port=port,
+            workers=workers,
+            reload=reload,
+            reload_dirs=["app", "engine", "templates", "static"] if reload else None,
+            access_log=settings.access_log,
+            log_level=settings.log_level,
+            server_header=False,  # no need to tell the world which server this is
+        )
+    except SystemExit as stop:  # uvicorn has said why (the port is taken, ...)
+        return 2 if stop.code else 0
     return 0
 
 

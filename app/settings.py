@@ -28,29 +28,43 @@ class Settings(BaseSettings):
     time_budget_seconds: float = Field(5.0, gt=0,
                                        description="wall-clock budget of one analysis, queueing included")
     train_time_budget_seconds: float = Field(30.0, gt=0,
-                                             description="wall-clock budget of one training run")
-    max_concurrent_analyses: int = Field(2, ge=1,
-                                         description="analyses running at once in worker threads (per process)")
+                                             description="wall-clock budget of one training run, queueing included")
+    max_concurrent_analyses: int = Field(2, ge=1, description="worker processes for analyses")
     max_queued_analyses: int = Field(32, ge=0,
                                      description="analyses waiting for a worker; one more gets 503 at once")
-    inline_max_source_chars: int = Field(
-        64, ge=0,
-        description="a source this short (and with few values) is analyzed on the event loop: "
-                    "it costs less than handing it to a thread; 0 sends every analysis to a thread")
-    gil_switch_interval_ms: float = Field(
-        1.0, gt=0,
-        description="how often a running analysis thread hands the GIL back (Python's default is 5 ms); "
-                    "shorter keeps the event loop, and so /healthz, responsive while analyses run")
+    training_workers: int = Field(1, ge=1, description="worker processes for training runs (a pool of their own)")
+    max_queued_trainings: int = Field(4, ge=0,
+                                      description="training runs waiting for a worker; one more gets 503 at once")
+    worker_memory_mb: int = Field(
+        512, ge=0,
+        description="address space each worker may add to what it starts with (RLIMIT_AS); past it, "
+                    "503 out_of_memory; 0: no cap")
+    inline_max_work: int = Field(
+        25_000_000, ge=0,
+        description="an analysis the engine prices at most this many operations (about 1 ms, reading "
+                    "included) runs on the event loop, cheaper than a hand-off to a worker; 0: none does")
+    estimate_max_work: int = Field(
+        100_000_000, ge=0,
+        description="a request this cheap to read (source and values, about 4 ms) is priced on the event "
+                    "loop, so one over the limits is refused at once; a larger one is priced in its worker")
     max_source_chars: int = Field(_ENGINE_DEFAULTS.max_source_chars, ge=1,
                                   description="engine limit: characters of source")
     # Lower than the engine's own ceiling (50,000): 10,000 nodes already make a 4-8 MB answer,
-    # far more than a page can draw, and each larger answer holds the GIL for longer.
+    # far more than a page can draw.
     max_nodes: int = Field(10_000, ge=1, description="engine limit: nodes of the graph")
     max_depth: int = Field(_ENGINE_DEFAULTS.max_depth, ge=1,
                            description="engine limit: nesting of parentheses and calls")
     max_gradcheck_evaluations: int = Field(
         _ENGINE_DEFAULTS.max_gradcheck_evaluations, ge=0,
         description="engine limit: the gradient check is skipped above variables × operations")
+    max_array_elements: int = Field(_ENGINE_DEFAULTS.max_array_elements, ge=1,
+                                    description="engine limit: numbers in any one tensor")
+    max_total_elements: int = Field(_ENGINE_DEFAULTS.max_total_elements, ge=1,
+                                    description="engine limit: numbers one analysis or training holds at once")
+    max_work: int = Field(_ENGINE_DEFAULTS.max_work, ge=1,
+                          description="engine limit: operations of one analysis (about 1 s here)")
+    max_training_work: int = Field(_ENGINE_DEFAULTS.max_training_work, ge=1,
+                                   description="engine limit: operations of one training run, all its steps")
     access_log: bool = Field(False, description="log one line per request (uvicorn's access log)")
     log_level: str = Field("info", description="uvicorn's log level")
 
@@ -60,6 +74,10 @@ class Settings(BaseSettings):
             max_nodes=self.max_nodes,
             max_depth=self.max_depth,
             max_gradcheck_evaluations=self.max_gradcheck_evaluations,
+            max_array_elements=self.max_array_elements,
+            max_total_elements=self.max_total_elements,
+            max_work=self.max_work,
+            max_training_work=self.max_training_work,
         )
 
 

@@ -13,7 +13,11 @@ Measures, in one server process (bench/bare_app.py: the real app plus a bare pee
 - a flood of hostile inputs at concurrency 16 for 60 s while a probe asks /healthz 50 times
   a second: its p99;
 - the engine's share: `engine.analyze(...).to_json()` timed in this process, against the
-  server's time per request.
+  server's time per request;
+- a tensor flood: 16 connections sending the worst tensor request the default limits allow
+  (worst_tensor_request()) for 30 s, while 4 more send the lecture example and a probe asks
+  /healthz: /healthz's p99, the peak resident memory of the server's whole process tree
+  (workers included) and the lecture example's rate beside its rate alone.
 
 Traffic goes to 127.0.0.1 only; every run is bounded in time or in count.
 Results are also written to bench/results/server_load.json.
@@ -22,6 +26,7 @@ Results are also written to bench/results/server_load.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -90,6 +95,59 @@ def hostile_bodies() -> list[bytes]:
         graph("+".join(["x*y"] * 5_000), {"x": 1.5, "y": -2}),  # 15,001 nodes: too many
         graph("x", {"x": 1, **{f"v{i}": i for i in range(10_000)}}),
     ]
+
+
+def worst_tensor_request() -> dict[str, Any]:
+    """W = param(n, n); L = sum(W @ W @ W) for the largest n the engine's default limits allow:
+    the costliest request a student can send that is not refused (about a second of work)."""
+    from compgraph import engine
+
+    def allowed(n: int) -> bool:
+        try:
+            engine.prepare(f"W = param({n}, {n}); L = sum(W @ W @ W)")
+        except engine.EngineError:
+            return False
+        return True
+
+    low, high = 1, 4000
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if allowed(middle) else (low, middle - 1)
+    return {"source": f"W = param({low}, {low}); L = sum(W @ W @ W)", "values": {}}
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants (the worker processes)."""
+    import psutil
+
+    root = psutil.Process(pid)
+    total = 0
+    for process in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):  # a worker replaced meanwhile
+            total += process.memory_info().rss
+    return total // 1024
+
+
+class TreeMemory:
+    """The peak of tree_rss_kib, sampled every 50 ms in a thread."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak = pid, 0
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+
+    def loop(self) -> None:
+        while not self.stopping.is_set():
+            self.peak = max(self.peak, tree_rss_kib(self.pid))
+            self.stopping.wait(0.05)
+
+    def __enter__(self) -> TreeMemory:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
+        self.thread.join()
 
 
 # --- results --------------------------------------------------------------------------------
@@ -454,6 +512,23 @@ def main(argv: list[str] | None = None) -> int:
                              duration=flood_seconds, connections=16, threads=2, count_statuses=True)
         healthy_after = server.get("/healthz")[0] == 200
         print(f"  ran flood: {flood.requests:,} requests")
+
+        # The tensor flood: 16 connections of the worst allowed tensor request, the lecture beside.
+        worst = worst_tensor_request()
+        tensor_seconds = 10.0 if args.quick else 30.0
+        tensor_before = tree_rss_kib(server.process.pid)
+        beside: dict[str, Run] = {}
+        with Probe(server.port) as tensor_probe, TreeMemory(server.process.pid) as memory:
+            lecture_thread = threading.Thread(target=lambda: beside.update(lecture=load.run(
+                "lecture-beside", server.base_url, "/api/graph", bodies=[lecture_body],
+                duration=tensor_seconds, connections=4, count_statuses=True)))
+            lecture_thread.start()
+            tensor_flood = load.run("tensor-flood", server.base_url, "/api/graph", bodies=[orjson.dumps(worst)],
+                                    duration=tensor_seconds, connections=16, count_statuses=True)
+            lecture_thread.join()
+        time.sleep(2)
+        tensor_after = tree_rss_kib(server.process.pid)
+        print(f"  ran tensor flood: {tensor_flood.requests:,} requests of {worst['source']}")
     finally:
         server.stop()
 
@@ -461,7 +536,34 @@ def main(argv: list[str] | None = None) -> int:
     big_engine = engine_seconds(big)
     report(runs, rss_start, rss_1k, rss_total, memory_requests, memory_statuses, flood, probe,
            healthy_after, lecture_engine, big_engine, stack, generator, args)
+    report_tensor_flood(worst, tensor_flood, tensor_probe, memory.peak, tensor_before, tensor_after,
+                        beside["lecture"], runs["lecture"])
     return 0
+
+
+def report_tensor_flood(worst: dict[str, Any], flood: Run, probe: Probe, peak_kib: int, before_kib: int,
+                        after_kib: int, lecture: Run, lecture_alone: Run) -> None:
+    print()
+    statuses = ", ".join(f"{k}: {v:,}" for k, v in sorted(flood.statuses.items()))
+    print(f"tensor flood: {worst['source']} from 16 connections for {flood.seconds:.0f} s: "
+          f"{flood.requests:,} answers ({statuses}), p50 {flood.p50_ms:.0f} ms, p99 {flood.p99_ms:.0f} ms")
+    rows = [
+        ("/healthz p99 during the tensor flood", f"{probe.p99_ms():.1f} ms", "≤ 100 ms",
+         probe.p99_ms() <= 100 and probe.failures == 0),
+        ("peak RSS of the process tree (workers included)", f"{peak_kib / 1024:.0f} MiB", "≤ 1024 MiB",
+         peak_kib <= 1024 * 1024),
+        ("tree RSS 2 s after ÷ before", f"{after_kib / before_kib:.2f} ({after_kib / 1024:.0f} / "
+         f"{before_kib / 1024:.0f} MiB)", "≤ 1.10", after_kib <= 1.1 * before_kib),
+        ("lecture req/s beside the flood (4 connections)", f"{lecture.rps:,.0f} "
+         f"({lecture.rps / lecture_alone.rps:.2f}× of alone)", "", True),
+    ]
+    print(f"{'target':<52} {'measured':>28} {'target':>9}  verdict")
+    for label, measured, target, ok in rows:
+        print(f"{label:<52} {measured:>28} {target:>9}  {verdict(ok) if target else ''}")
+    (RESULTS / "server_load_tensors.json").write_text(json.dumps({
+        "request": worst, "flood": asdict(flood), "healthz_p99_ms": probe.p99_ms(),
+        "probe_failures": probe.failures, "peak_tree_rss_kib": peak_kib, "tree_rss_kib_before": before_kib,
+        "tree_rss_kib_after": after_kib, "lecture_beside": asdict(lecture)}, indent=2))
 
 
 def describe_stack(stack: str) -> str:

@@ -10,8 +10,9 @@ to an operand is either
 A non-scalar output is seeded with ones: the gradients are then those of the
 sum of its elements, as PyTorch's y.backward(torch.ones_like(y)).
 
-Shapes are checked before each operation, so a mismatch is an EngineError at
-that operation's span, naming both shapes.
+Shapes were checked before any of this runs (shapes.py), so the passes only
+meet errors that need the values themselves (class labels that are not
+whole numbers).
 """
 
 from __future__ import annotations
@@ -23,10 +24,7 @@ import numpy as np
 from .errors import EngineError
 from .evaluate import Evaluation, Records
 from .graph import NONE, OP, Graph
-from .tensor import ShapeError, broadcast_shape, is_finite, unbroadcast
-
-_STRETCH = {"add": "add", "sub": "subtract", "mul": "multiply elementwise", "div": "divide",
-            "pow": "raise", "max": "compare", "min": "compare"}
+from .tensor import ShapeError, is_finite, unbroadcast
 
 
 @dataclass(slots=True)
@@ -86,28 +84,11 @@ def check_parameter(graph: Graph, node: int, value: np.ndarray) -> None:
                           f"{'×'.join(map(str, shape))}", start, end)
 
 
-def infer_shape(step: TensorStep, values: list) -> tuple[int, ...]:
-    op = step.op
-    a = values[step.a].shape
-    b = values[step.b].shape if step.b != NONE else None
-    if op.infer_shape is not None:
-        return op.infer_shape(a, b, step.param)
-    if b is None:
-        return a
-    return broadcast_shape(a, b, _STRETCH.get(op.name, op.name))
-
-
 def run_forward(graph: Graph, plan: list[TensorStep], values: list, *, check: bool = True) -> list[int]:
-    """Fill `values`; return the nodes whose value first turned non-finite."""
+    """Fill `values`; with `check`, return the nodes whose value first turned non-finite."""
     bad: list[int] = []
     with np.errstate(all="ignore"):
         for step in plan:
-            if check:
-                try:
-                    infer_shape(step, values)
-                except ShapeError as error:
-                    start, end = graph.span(step.node)
-                    raise EngineError("shape_mismatch", str(error), start, end) from None
             a = values[step.a]
             args = (a,) if step.b == NONE else (a, values[step.b])
             if step.op.params:

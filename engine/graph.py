@@ -16,7 +16,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .errors import EngineError
+from .errors import EngineError, quoted
 from .limits import Limits
 from .ops import CONSTANTS, OPERATORS, Operator
 from .syntax import Apply, Name, Num, Param, Program, Statement
@@ -135,6 +135,7 @@ class _Builder:
         self.occurrences: list[array] = []
         self.bound: dict[str, int] = {}  # program names -> provisional node id
         self.parameters: dict[int, tuple[str, tuple[int, ...]]] = {}
+        self.parameter_names: set[str] = set()
         self.tensor_constants: dict[int, object] = {}
         self.op_params: dict[int, int] = {}
         self.uses_tensors = False
@@ -143,6 +144,8 @@ class _Builder:
     def build(self, program: Iterable[Statement]) -> Graph:
         statements = Statements()
         for statement in program:
+            if statement.target is not None:
+                self.check_rebinding(statement)
             if type(statement.expr) is Param:
                 node = self.parameter(statement)
             else:
@@ -197,6 +200,21 @@ class _Builder:
         self.occurrences[index].extend((item.start, item.end))
         return -(index + 2)
 
+    def check_rebinding(self, statement: Statement) -> None:
+        """A parameter is known by its name (its value is sent and returned under it), so its
+        name is assigned once, by its param(), and is not an input before that."""
+        target, start = statement.target, statement.start
+        end = start + len(target)
+        if target in self.parameter_names:
+            raise EngineError("parameter_rebound",
+                              f"{quoted(target)} already names a parameter, and a parameter is known by "
+                              f"its name; call this value something else", start, end)
+        if type(statement.expr) is Param and (target in self.bound or target in self.variables):
+            used = "assigned" if target in self.bound else "used as an input"
+            raise EngineError("parameter_rebound",
+                              f"{quoted(target)} is already {used} above; a parameter needs a name of "
+                              f"its own", start, end)
+
     def parameter(self, statement: Statement) -> int:
         if statement.target is None:
             raise EngineError("unnamed_parameter",
@@ -205,6 +223,7 @@ class _Builder:
         leaf = statement.expr
         node = self.new(PARAM, None, NONE, NONE, statement.target, leaf.start, leaf.end)
         self.parameters[node] = (statement.target, leaf.shape)
+        self.parameter_names.add(statement.target)
         self.uses_tensors = True
         return node
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from .alphabet import GREEK_LETTERS, SUBSCRIPT_DIGITS, SUBSCRIPTS, forbidden_in_comment, reject
 from .errors import EngineError
+from .limits import Limits
 
 # Token kinds.
 NUM, NAME, OP, LPAREN, RPAREN, COMMA, SEP, ASSIGN, SUP, BAD, END = (
@@ -48,13 +49,18 @@ _TOKEN = re.compile(
 )
 
 
-def tokenize(source: str) -> Iterator[Token]:
+def tokenize(source: str, limits: Limits | None = None) -> Iterator[Token]:
     """The tokens of `source` as they are found, ending with END (or BAD at the first bad
-    character), which then repeats forever, so a reader never needs to check for exhaustion."""
+    character, or a name or number longer than the limits allow), which then repeats forever,
+    so a reader never needs to check for exhaustion."""
+    limits = limits or Limits()
+    longest = {NUM: limits.max_number_chars, NAME: limits.max_name_chars}
     canonical = CANONICAL_OPS.get
     for match in _TOKEN.finditer(source):
         kind = match.lastgroup
         start, end = match.span(kind)
+        if end - start > longest.get(kind, end - start):
+            yield from _forever((BAD, _too_long(kind, source, start, end, longest[kind]), start, end))
         text = source[start:end]
         if kind == OP:
             text = canonical(text, text)
@@ -71,6 +77,13 @@ def tokenize(source: str) -> Iterator[Token]:
             yield from _forever((END, "", start, end))
         yield (kind, text, start, end)
     raise AssertionError("the token pattern always ends with END or BAD")  # pragma: no cover
+
+
+def _too_long(kind: str, source: str, start: int, end: int, limit: int) -> EngineError:
+    # Only the beginning is shown: the message stays small whatever was sent.
+    what, code = ("number", "number_too_long") if kind == NUM else ("name", "name_too_long")
+    return EngineError(code, f"this {what} ({source[start:start + 12]}…) has {end - start:,} characters; "
+                             f"the limit is {limit}", start, end)
 
 
 def _forever(token: Token) -> Iterator[Token]:

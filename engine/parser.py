@@ -75,7 +75,7 @@ def iter_statements(source: str, limits: Limits | None = None, *,
             f"the source has {len(source):,} characters; the limit is {limits.max_source_chars:,}",
             limits.max_source_chars, len(source))
     budget = limits.max_nodes if count_nodes else None
-    return _Parser(source, tokenize(source), limits, budget).statements()
+    return _Parser(source, tokenize(source, limits), limits, budget).statements()
 
 
 def describe_token(token: Token) -> str:

@@ -7,6 +7,10 @@ needs them (never for the data), then updates every parameter. With a batch
 size, each step uses a minibatch of the data's rows (every variable whose
 first axis has the data set's length), drawn without replacement from the
 seeded generator, epoch after epoch.
+
+prepare_training() checks every shape (of the whole data set and of a
+minibatch) and prices all the steps before any array is allocated; a cost
+over the limits, or more snapshots than may be sent, is refused then.
 """
 
 from __future__ import annotations
@@ -17,16 +21,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .cost import Cost, training_cost
+from .cost import check as check_cost
 from .errors import EngineError
 from .evaluate_tensor import leaf_arrays, run_backward, run_forward, tensor_plan
 from .gcpause import collector_paused
 from .graph import Graph, build_graph
 from .options import TrainOptions, check_deadline
 from .parser import iter_statements
+from .shapes import infer_shapes, size
 from .tensor import json_tensor
-from .values import bind_values, parameter_values
-
-MAX_SNAPSHOT_NUMBERS = 2_000_000  # numbers in all recorded parameter sets together
+from .values import bind_values, check_given_parameters, parameter_values
 
 
 @dataclass(slots=True)
@@ -73,13 +78,19 @@ def _full(array: np.ndarray):
 def train(source: str, values: Mapping[str, object], **options) -> TrainResult:
     """K steps of SGD on the program's parameters. `options` are TrainOptions' fields
     (steps and learning_rate required; batch_size, seed, record, limits, deadline)."""
+    return prepare_training(source, values, **options).run()
+
+
+def prepare_training(source: str, values: Mapping[str, object], **options) -> PreparedTraining:
+    """Everything before the arrays: the graph, the data, every shape (of the whole data set
+    and of a minibatch), and the price of all the steps (its `cost`); over a limit, EngineError."""
     settings = TrainOptions.of(options)
     with collector_paused():
-        return _train(source, values, settings)
+        return _prepare(source, values, settings)
 
 
-def _train(source: str, values: Mapping[str, object], options: TrainOptions) -> TrainResult:
-    steps, learning_rate, seed, limits = options.steps, float(options.learning_rate), options.seed, options.limits
+def _prepare(source: str, values: Mapping[str, object], options: TrainOptions) -> PreparedTraining:
+    limits, steps = options.limits, options.steps
     graph = build_graph(iter_statements(source, limits), limits, source=source)
     if not graph.parameters:
         raise EngineError("no_parameters",
@@ -87,49 +98,82 @@ def _train(source: str, values: Mapping[str, object], options: TrainOptions) -> 
                           0, len(source))
     data, given, _ = bind_values(graph, values, None)
     data = [np.asarray(v, dtype=np.float64) for v in data]
-    parameters = parameter_values(graph, given, seed)
-    parameters = {name: np.array(v, dtype=np.float64) for name, v in parameters.items()}  # ours to update
-    recorded = sorted({s for s in (options.record or (0, steps)) if 0 <= s <= steps})
-    size = sum(v.size for v in parameters.values()) * len(recorded)
-    if size > MAX_SNAPSHOT_NUMBERS:
-        raise EngineError("too_many_snapshots",
-                          f"recording the parameters at {len(recorded)} steps would send {size:,} numbers; "
-                          "ask for fewer steps", 0, 0)
-    plan = tensor_plan(graph)
-    needs = _needs_gradient(graph)
-    batches = _Batches(graph, data, options.batch_size, seed)
-    # Check shapes and the loss once, on the whole data set.
-    values_now = leaf_arrays(graph, data, parameters)
-    run_forward(graph, plan, values_now)
-    if np.shape(values_now[graph.output]) != ():
+    check_given_parameters(graph, given)
+    full = infer_shapes(graph, [v.shape for v in data])
+    if full[graph.output] != ():
         raise EngineError("loss_not_scalar",
                           "training needs the program to end with a single number, the loss "
                           "(e.g. L = mse(p, Y))", *graph.span(graph.output))
-    losses: list[float] = []
-    snapshots = {0: _copy(parameters)} if 0 in recorded else {}
-    warnings: list[str] = []
-    param_nodes = sorted(graph.parameters.items())
-    for step in range(1, steps + 1):
-        if step % 16 == 0:
-            check_deadline(options.deadline)
-        values_now = leaf_arrays(graph, batches.next(), parameters)
-        run_forward(graph, plan, values_now, check=False)
-        loss = float(values_now[graph.output])
-        losses.append(loss)
-        if not math.isfinite(loss):
-            warnings.append(f"the loss became {_number(loss)} at step {step}; training stopped "
-                            "(try a smaller learning rate)")
-            break
-        grads, *_ = run_backward(graph, values_now, requires=needs, record=False)
-        for node, (name, _shape) in param_nodes:
-            if grads[node] is not None:
-                parameters[name] -= learning_rate * grads[node]
-        if step in recorded:
-            snapshots[step] = _copy(parameters)
-    final = leaf_arrays(graph, data, parameters)
-    run_forward(graph, plan, final, check=False)
-    return TrainResult(len(losses), learning_rate, options.batch_size, seed, losses, snapshots,
-                       float(final[graph.output]), warnings)
+    batches = _Batches(data, options.batch_size, options.seed)
+    batch = full
+    if batches.size is not None:
+        batch = infer_shapes(graph, batches.shapes(),
+                             context=f"with minibatches of {batches.size} of the data's "
+                                     f"{batches.n} rows, ")
+    recorded = sorted({s for s in (options.record or (0, steps)) if 0 <= s <= steps})
+    numbers = sum(size(shape) for _name, shape in graph.parameters.values()) * len(recorded)
+    if numbers > limits.max_snapshot_numbers:
+        raise EngineError("too_many_snapshots",
+                          f"recording the parameters at {len(recorded)} steps would send {numbers:,} "
+                          f"numbers; the limit is {limits.max_snapshot_numbers:,}: record fewer steps",
+                          0, 0)
+    needs = _needs_gradient(graph)
+    cost = training_cost(graph, full, batch, needs, steps, len(recorded))
+    check_cost(cost, graph, full, limits, max_work=limits.max_training_work, steps=steps)
+    return PreparedTraining(graph, options, data, given, batches, recorded, needs, cost)
+
+
+@dataclass(slots=True)
+class PreparedTraining:
+    """A training run ready to go: its graph, data, minibatches and what it will cost."""
+
+    graph: Graph
+    options: TrainOptions
+    data: list[np.ndarray]
+    given: dict
+    batches: _Batches
+    recorded: list[int]
+    needs: bytearray
+    cost: Cost
+
+    def run(self) -> TrainResult:
+        with collector_paused():
+            return self._run()
+
+    def _run(self) -> TrainResult:
+        graph, options, batches = self.graph, self.options, self.batches
+        steps, learning_rate, seed = options.steps, float(options.learning_rate), options.seed
+        parameters = parameter_values(graph, self.given, seed)
+        parameters = {name: np.array(v, dtype=np.float64) for name, v in parameters.items()}  # ours
+        plan = tensor_plan(graph)
+        # The first forward pass on the whole data set meets what only values can show (labels).
+        values_now = leaf_arrays(graph, self.data, parameters)
+        run_forward(graph, plan, values_now)
+        losses: list[float] = []
+        snapshots = {0: _copy(parameters)} if 0 in self.recorded else {}
+        warnings: list[str] = []
+        param_nodes = sorted(graph.parameters.items())
+        for step in range(1, steps + 1):
+            if step % 16 == 0:
+                check_deadline(options.deadline)
+            values_now = leaf_arrays(graph, batches.next(), parameters)
+            run_forward(graph, plan, values_now, check=False)
+            loss = float(values_now[graph.output])
+            losses.append(loss)
+            if not math.isfinite(loss):
+                warnings.append(f"the loss became {_number(loss)} at step {step}; training stopped "
+                                "(try a smaller learning rate)")
+                break
+            grads, *_ = run_backward(graph, values_now, requires=self.needs, record=False)
+            for node, (name, _shape) in param_nodes:
+                if grads[node] is not None:
+                    parameters[name] -= learning_rate * grads[node]
+            if step in self.recorded:
+                snapshots[step] = _copy(parameters)
+        final = leaf_arrays(graph, self.data, parameters)
+        run_forward(graph, plan, final, check=False)
+        return TrainResult(len(losses), learning_rate, options.batch_size, seed, losses, snapshots,
+                           float(final[graph.output]), warnings)
 
 
 def _copy(parameters: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -149,9 +193,13 @@ def _needs_gradient(graph: Graph) -> bytearray:
 
 
 class _Batches:
-    """Minibatches of the data's rows, epoch by epoch, from a seeded shuffle."""
+    """Minibatches of the data's rows, epoch by epoch, from a seeded shuffle.
 
-    def __init__(self, graph: Graph, data: list[np.ndarray], batch_size: int | None, seed: int):
+    The data set's length is the most common first axis among the vector and matrix
+    variables; those with that many rows are split into minibatches (the shape pass then
+    says whether the program still fits), the others go whole into every step."""
+
+    def __init__(self, data: list[np.ndarray], batch_size: int | None, seed: int):
         self.data = data
         rows = [v.shape[0] for v in data if v.ndim >= 1]
         self.n = max(set(rows), key=rows.count) if rows else 0
@@ -160,6 +208,11 @@ class _Batches:
         self.rng = np.random.default_rng([seed, 1])
         self.order = np.arange(self.n)
         self.at = self.n
+
+    def shapes(self) -> list[tuple[int, ...]]:
+        """Each variable's shape in a minibatch."""
+        return [(self.size, *v.shape[1:]) if batched else v.shape
+                for v, batched in zip(self.data, self.batched, strict=True)]
 
     def next(self) -> list[np.ndarray]:
         if self.size is None:

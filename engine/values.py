@@ -54,13 +54,18 @@ def bind_values(graph: Graph, values: Mapping[str, object],
     return bound, given_parameters, warnings
 
 
-def parameter_values(graph: Graph, given: dict, seed: int) -> dict:
-    """Each parameter's value: the one given (of the right shape), else its seeded start."""
-    start = initial_parameters(graph, seed)
+def check_given_parameters(graph: Graph, given: dict) -> None:
+    """A value given for a parameter must have the shape its param() says."""
     for node, (name, _shape) in graph.parameters.items():
         if name in given:
             check_parameter(graph, node, given[name])
-            start[name] = given[name]
+
+
+def parameter_values(graph: Graph, given: dict, seed: int) -> dict:
+    """Each parameter's value: the one given (of the right shape), else its seeded start."""
+    check_given_parameters(graph, given)
+    start = initial_parameters(graph, seed)
+    start.update(given)
     return start
 
 

@@ -62,15 +62,23 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def client_for() -> Callable[[FastAPI], httpx.AsyncClient]:
+def client_for() -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[httpx.AsyncClient]]:
     """For a test that builds its own app: `async with client_for(create_app(settings)) as client`."""
     return asgi_client
 
 
-def asgi_client(app: FastAPI) -> httpx.AsyncClient:
+@contextlib.asynccontextmanager
+async def asgi_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     # raise_app_exceptions=False: a 500 is a response to look at, as a browser would get it.
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client
+    finally:
+        # The ASGI transport runs no lifespan: stop the worker processes a request started.
+        analyzer = getattr(app.state, "analyzer", None)
+        if analyzer is not None:
+            analyzer.close()
 
 
 # --- a real server --------------------------------------------------------------------------

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-import anyio
 import httpx
 import orjson
 import pytest
-from compgraph.app import runner
 from compgraph.app.catalog import catalog
 from compgraph.app.errors import MAX_ERROR_BYTES
 from compgraph.app.examples import EXAMPLES, examples
@@ -388,76 +385,7 @@ async def test_a_bug_is_a_500_with_a_fixed_message(app: Any, client_for: ClientF
                                          "start": 0, "end": 0}}
 
 
-# --- the worker threads: busy (503) and over budget (503) -----------------------------------
-
-
-class BlockingEngine:
-    """Stands in for engine.analyze: each call blocks until released, so a test can fill the slots."""
-
-    real_analyze = staticmethod(engine.analyze)
-
-    def __init__(self) -> None:
-        self.release = threading.Event()
-        self.started = threading.Semaphore(0)
-
-    def analyze(self, source: str, values: Any, **options: Any) -> Any:
-        self.started.release()
-        self.release.wait(10)
-        return self.real_analyze(source, values, **options)
-
-
-def thread_only(**overrides: Any) -> Settings:
-    return Settings(inline_max_source_chars=0, **overrides)
-
-
-async def test_a_full_queue_is_503_at_once(monkeypatch: pytest.MonkeyPatch, client_for: ClientFor) -> None:
-    blocking = BlockingEngine()
-    monkeypatch.setattr(runner.engine, "analyze", blocking.analyze)
-    app = create_app(thread_only(max_concurrent_analyses=1, max_queued_analyses=1))
-    results: dict[str, httpx.Response] = {}
-    async with client_for(app) as client, anyio.create_task_group() as tasks:
-        async def send(name: str) -> None:
-            results[name] = await client.post("/api/graph", json=LECTURE)
-
-        tasks.start_soon(send, "running")
-        await anyio.to_thread.run_sync(blocking.started.acquire)
-        tasks.start_soon(send, "queued")
-        await anyio.sleep(0.05)
-        started = time.monotonic()
-        refused = await client.post("/api/graph", json=LECTURE)
-        assert time.monotonic() - started < 0.5
-        blocking.release.set()
-    assert refused.status_code == 503
-    assert refused.headers["retry-after"] == "1"
-    assert refused.json() == {"error": {"code": "server_busy",
-                                        "message": "the server is busy with other analyses; try again in a moment",
-                                        "start": 0, "end": 0}}
-    assert results["running"].status_code == 200
-    assert results["queued"].status_code == 200
-
-
-async def test_waiting_past_the_budget_is_503_at_the_deadline(monkeypatch: pytest.MonkeyPatch,
-                                                              client_for: ClientFor) -> None:
-    blocking = BlockingEngine()
-    monkeypatch.setattr(runner.engine, "analyze", blocking.analyze)
-    app = create_app(thread_only(max_concurrent_analyses=1, time_budget_seconds=0.3))
-    async with client_for(app) as client, anyio.create_task_group() as tasks:
-        async def hold_the_slot() -> None:
-            await client.post("/api/graph", json=LECTURE)
-
-        tasks.start_soon(hold_the_slot)
-        await anyio.to_thread.run_sync(blocking.started.acquire)
-        started = time.monotonic()
-        late = await client.post("/api/graph", json=LECTURE)
-        waited = time.monotonic() - started
-        blocking.release.set()
-    assert 0.25 < waited < 1.0
-    assert late.status_code == 503
-    assert late.json() == {"error": {
-        "code": "time_budget_exceeded",
-        "message": "the analysis did not finish within its time budget of 0.3 s; "
-                   "try a smaller input, or try again if the server is busy",
-        "start": 0, "end": 0}}
+# --- the engine's own deadline (the worker pools are tested in test_workers.py) -------------
 
 
 async def test_the_engine_stops_at_the_deadline(client_for: ClientFor) -> None:
@@ -465,7 +393,8 @@ async def test_the_engine_stops_at_the_deadline(client_for: ClientFor) -> None:
     # deadline check between variables must stop it soon after the budget.
     source = " + ".join(f"x{i}*x{i}" for i in range(2000))
     values = {f"x{i}": 0.5 for i in range(2000)}
-    app = create_app(thread_only(time_budget_seconds=0.2, max_gradcheck_evaluations=10**9))
+    app = create_app(Settings(inline_max_work=0, estimate_max_work=0, time_budget_seconds=0.2,
+                              max_gradcheck_evaluations=10**9, max_work=10**13))
     async with client_for(app) as client:
         started = time.monotonic()
         response = await client.post("/api/graph", json={"source": source, "values": values})

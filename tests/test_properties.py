@@ -375,15 +375,17 @@ def test_deep_nesting_is_rejected_fast(text):
     assert caught.value.code == "too_deep"
 
 
-@pytest.mark.parametrize("text, span", [
-    ("1" + "0" * 4999, (0, 5000)),
-    ("x * " + "9" * 5000, (4, 5004)),
-    ("2 ^ 1e999", (4, 9)),
+@pytest.mark.parametrize("text, span, code", [
+    ("1" + "0" * 4999, (0, 5000), "number_too_long"),  # over max_number_chars before it is read
+    ("x * " + "9" * 5000, (4, 5004), "number_too_long"),
+    ("2 ^ 1e999", (4, 9), "number_too_large"),
+    ("1" + "0" * 99 + "e300", (0, 104), "number_too_long"),
+    ("1" + "0" * 20 + "e300", (0, 25), "number_too_large"),
 ])
-def test_literal_too_large_for_a_double(text, span):
+def test_literal_too_large_for_a_double(text, span, code):
     with pytest.raises(EngineError) as caught:
         engine.analyze(text, {"x": 1.0})
-    assert caught.value.code == "number_too_large"
+    assert caught.value.code == code
     assert (caught.value.start, caught.value.end) == span
 
 
@@ -413,7 +415,7 @@ def test_a_100000_node_chain_program():
     # a = x, then a = a·r + x again and again: a closed form to check against, and no recursion.
     lines = 33_333
     text = "a = x\n" + "a = a * 1.0001 + x\n" * lines
-    limits = Limits(max_source_chars=10**6, max_nodes=200_000)
+    limits = Limits(max_source_chars=10**6, max_nodes=200_000, max_work=10**12)
     analysis = engine.analyze(text, {"x": 0.5}, limits=limits)
     assert len(analysis.graph) >= 100_000
     r = 1.0001
@@ -426,7 +428,7 @@ def test_a_100000_node_chain_program():
 
 def test_a_100000_term_sum():
     text = "+".join(["x"] * 100_000)
-    analysis = engine.analyze(text, {"x": 0.5}, limits=Limits(max_nodes=200_000))
+    analysis = engine.analyze(text, {"x": 0.5}, limits=Limits(max_nodes=200_000, max_work=10**12))
     assert analysis.value == 50_000.0
     assert analysis.gradients == {"x": 100_000.0}
     json.dumps(analysis.to_dict(), allow_nan=False)

@@ -25,6 +25,7 @@ from ..schemas import (
     TrainResponse,
 )
 from ..strict_json import StrictJSONRoute
+from ..workers import ClientGone
 
 router = APIRouter(prefix="/api", route_class=StrictJSONRoute, tags=["api"])
 
@@ -40,9 +41,11 @@ GRAPH_ERRORS: dict[int | str, dict[str, Any]] = {
     422: _error("The body is not strict JSON (invalid_json: NaN, Infinity, 1e999, invalid UTF-8, "
                 "lone surrogates) or does not match the request schema (invalid_request: a value that "
                 "is a string, a boolean, null or an object; an unknown key)."),
-    503: _error("The server is busy (server_busy) or the analysis ran past its time budget "
-                "(time_budget_exceeded); retry after the Retry-After seconds."),
+    503: _error("The server is busy (server_busy), or the analysis ran past its time budget "
+                "(time_budget_exceeded) or out of memory (out_of_memory); retry after the "
+                "Retry-After seconds."),
 }
+_GONE = 499  # nginx's "client closed request": nobody reads it, the connection is gone
 
 
 class JSONBytes(Response):
@@ -60,7 +63,10 @@ class JSONBytes(Response):
 )
 async def analyze(body: GraphRequest, request: Request) -> Response:
     analyzer: Analyzer = request.app.state.analyzer
-    return JSONBytes(await analyzer.analyze(body))
+    try:
+        return JSONBytes(await analyzer.analyze(body, lambda: client_gone(request)))
+    except ClientGone:
+        return Response(status_code=_GONE)
 
 
 @router.post(
@@ -76,7 +82,17 @@ async def analyze(body: GraphRequest, request: Request) -> Response:
 )
 async def train(body: TrainRequest, request: Request) -> Response:
     analyzer: Analyzer = request.app.state.analyzer
-    return JSONBytes(await analyzer.train(body))
+    try:
+        return JSONBytes(await analyzer.train(body, lambda: client_gone(request)))
+    except ClientGone:
+        return Response(status_code=_GONE)
+
+
+async def client_gone(request: Request) -> None:
+    """Returns when the client closes its connection (the body was read already, so the
+    next message the server has for us is the disconnect)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 _CATALOG = orjson.dumps(catalog())

@@ -29,7 +29,7 @@ async def index(request: Request) -> Response:
 
 
 @router.get("/healthz", response_model=Health, summary="Liveness check",
-            description="Answers at once, even while analyses run: they run in worker threads.")
+            description="Answers at once, even while analyses run: they run in worker processes.")
 async def healthz() -> Response:
     return Response(_HEALTHY, media_type="application/json")
 

@@ -88,7 +88,11 @@ def _axis_shape(a: tuple, b, axis) -> tuple:
     if axis is None:
         return ()
     if not -len(a) <= axis < len(a):
-        raise ShapeError(f"axis {axis} is out of range for a {shape_text(a)} tensor")
+        shown = axis if abs(axis) < 10**6 else f"{float(axis):.3g}"  # sum(x, 1e300): not 301 digits
+        if not a:
+            raise ShapeError(f"axis {shown} is out of range: a number has no axes")
+        raise ShapeError(f"axis {shown} is out of range for a {shape_text(a)} tensor "
+                         f"(its axes are {', '.join(map(str, range(len(a))))})")
     axis %= len(a)
     return a[:axis] + a[axis + 1:]
 
