@@ -99,8 +99,10 @@ def test_at_the_end_no_example_shows_a_cross(page: Page, live_server: str, artif
     for example in examples:
         answer = httpx.post(f"{live_server}/api/graph", json={
             "source": example["source"], "values": example["values"], "options": example["options"]}).json()
-        page.locator("#examples").select_option(example["id"])
+        with page.expect_response("**/api/graph"):  # the end of this example, not the last one's
+            page.locator("#examples").select_option(example["id"])
         expect(page.locator("#source")).to_have_value(example["source"])
+        expect(page.locator("#status")).to_have_text("")
         page.locator("#btn-end").click()
         summary = page.locator("#summary")
         expect(summary).to_be_visible()

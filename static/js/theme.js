@@ -1,8 +1,7 @@
-// Light and dark themes: the user's choice, else the system's preference.
+// Light and dark themes: the address's, else the user's last choice, else the system's preference.
 
-export function initialTheme() {
-  const url = new URLSearchParams(window.location.search).get("theme");
-  if (url === "dark" || url === "light") return url;
+export function initialTheme(fromUrl = null) {
+  if (fromUrl === "dark" || fromUrl === "light") return fromUrl;
   const saved = window.localStorage.getItem("compgraph-theme");
   if (saved === "dark" || saved === "light") return saved;
   return window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
@@ -13,4 +12,8 @@ export function applyTheme(theme, button) {
   window.localStorage.setItem("compgraph-theme", theme);
   button.setAttribute("aria-pressed", String(theme === "dark"));
   button.textContent = theme === "dark" ? "☀ Light" : "☾ Dark";
+}
+
+export function currentTheme() {
+  return document.documentElement.dataset.theme === "dark" ? "dark" : "light";
 }

@@ -3,21 +3,22 @@
 
 export class Timeline {
   constructor({ root, player }) {
+    const part = (name) => root.querySelector(`[data-part="${name}"]`);
     this.player = player;
-    this.scrubber = root.querySelector("#scrubber");
-    this.label = root.querySelector("#step-label");
-    this.phase = root.querySelector("#phase-label");
-    this.play = root.querySelector("#btn-play");
-    this.speed = root.querySelector("#speed");
-    this.split = root.querySelector("#scrubber-split");
+    this.scrubber = part("scrubber");
+    this.label = part("step-label");
+    this.phase = part("phase-label");
+    this.play = part("play");
+    this.speed = part("speed");
+    this.split = part("scrubber-split");
     this.phasePart = document.createElement("span");
     this.phasePart.className = "step-phase";
     this.rest = document.createElement("span");
     this.label.replaceChildren(this.phasePart, this.rest);
-    root.querySelector("#btn-start").addEventListener("click", () => player.toStart());
-    root.querySelector("#btn-back").addEventListener("click", () => { player.pause(); player.back(); });
-    root.querySelector("#btn-forward").addEventListener("click", () => { player.pause(); player.forward(); });
-    root.querySelector("#btn-end").addEventListener("click", () => player.toEnd());
+    part("start").addEventListener("click", () => player.toStart());
+    part("back").addEventListener("click", () => { player.pause(); player.back(); });
+    part("forward").addEventListener("click", () => { player.pause(); player.forward(); });
+    part("end").addEventListener("click", () => player.toEnd());
     this.play.addEventListener("click", () => player.toggle());
     this.scrubber.addEventListener("input", () => { player.pause(); player.seek(Number(this.scrubber.value)); });
     this.speed.addEventListener("change", () => { player.stepsPerSecond = Number(this.speed.value); });

@@ -1,58 +1,112 @@
-// The page's state in the URL, so a link restores the exact view:
-//   ?src=<source>&v.<name>=<number>...&step=<k or end>
-// with the text size (&text=1.25), and for a program with parameters its training:
-//   &seed=<s>&lr=<η>, and once trained &steps=<K>&batch=<b>&trained=1, and the recorded
-//   step replayed on the graph &replay=<index>. Training is deterministic given these, so
-//   opening the link trains again and shows the same numbers.
+// The page's state in its address, so that a link restores the exact view. One table of
+// fields, each with its key in the query, how its text is read and how it is written;
+// readUrl() and writeUrl() are the only code that touches the address.
+//
+//   ?src=<source>&v.<name>=<number or JSON>&step=<k or end>&mode=<mode>&theme=<light|dark>
+//    &text=<text size>
+// and for a program with parameters its training: &seed=<s>&lr=<η>, and once trained
+// &steps=<K>&batch=<b>&trained=1&replay=<recorded step replayed on the graph>. Training
+// is deterministic given these, so opening the link trains again and shows the same numbers.
 
-const TRAIN_KEYS = { seed: "seed", lr: "lr", steps: "steps", batch: "batch" };
+// A field's text in the query, to its value and back; read gives undefined for a text
+// that is not one (a hand-edited link), which then counts as absent.
+const text = { read: (t) => t, write: (v) => v };
+const whole = { read: (t) => (/^\d+$/.test(t) ? Number(t) : undefined), write: String };
+const finite = {
+  read: (t) => (t.trim() !== "" && Number.isFinite(Number(t)) ? Number(t) : undefined),
+  write: String,
+};
+const flag = { read: (t) => t === "1", write: (v) => (v ? "1" : null) };
+const oneOf = (choices) => ({ read: (t) => (choices.includes(t) ? t : undefined), write: (v) => v });
+const step = {
+  read: (t) => (t === "end" ? "end" : whole.read(t)),
+  write: (v) => String(v),
+};
+
+// A variable's value: a number, or a vector or matrix as JSON.
+const value = {
+  read(t) {
+    const number = finite.read(t);
+    if (number !== undefined || !t.startsWith("[")) return number;
+    try {
+      return JSON.parse(t);
+    } catch {
+      return undefined;
+    }
+  },
+  write: (v) => (Array.isArray(v) ? JSON.stringify(v) : String(v)),
+};
+
+export const MODES = ["step"];
+
+const training = (state) => state.train !== null;
+const trained = (state) => training(state) && state.train.trained;
+
+// path: where the field lives in the state ("train.lr" is state.train.lr); fallback: its
+// value when absent, never written; when: whether it is written at all.
+export const FIELDS = [
+  { path: "source", key: "src", codec: text, fallback: null },
+  { path: "values", prefix: "v.", codec: value },
+  { path: "step", key: "step", codec: step, fallback: null },
+  { path: "mode", key: "mode", codec: oneOf(MODES), fallback: "step" },
+  { path: "theme", key: "theme", codec: oneOf(["light", "dark"]), fallback: null },
+  { path: "textScale", key: "text", codec: finite, fallback: 1 },
+  { path: "train.seed", key: "seed", codec: text, fallback: "", when: training },
+  { path: "train.lr", key: "lr", codec: text, fallback: "", when: training },
+  { path: "train.steps", key: "steps", codec: text, fallback: "", when: trained },
+  { path: "train.batch", key: "batch", codec: text, fallback: "", when: trained },
+  { path: "train.trained", key: "trained", codec: flag, fallback: false, when: training },
+  { path: "train.replayed", key: "replay", codec: whole, fallback: null, when: trained },
+];
+
+// The training fields are there when the link was taken with the training panel shown.
+const TRAINING_KEYS = ["seed", "lr", "trained"];
+
+function put(state, path, v) {
+  const names = path.split(".");
+  const last = names.pop();
+  const holder = names.reduce((at, name) => at[name], state);
+  holder[last] = v;
+}
+
+function get(state, path) {
+  return path.split(".").reduce((at, name) => at?.[name], state);
+}
 
 export function readUrl(location = window.location) {
   const params = new URLSearchParams(location.search);
-  const state = { source: null, values: new Map(), step: null, theme: params.get("theme"), textScale: null, train: null };
-  if (params.has("src")) state.source = params.get("src");
-  for (const [key, text] of params) {
-    if (!key.startsWith("v.")) continue;
-    const number = Number(text);
-    if (text.trim() !== "" && Number.isFinite(number)) {
-      state.values.set(key.slice(2), number);
-    } else if (text.startsWith("[")) {
-      try {
-        state.values.set(key.slice(2), JSON.parse(text));  // a vector or matrix
-      } catch {
-        // not a value: ignored, as a hand-edited link may have it
+  const state = { train: TRAINING_KEYS.some((key) => params.has(key)) ? {} : null };
+  for (const field of FIELDS) {
+    if (field.prefix) {
+      const map = new Map();
+      for (const [key, t] of params) {
+        const v = key.startsWith(field.prefix) ? field.codec.read(t) : undefined;
+        if (v !== undefined) map.set(key.slice(field.prefix.length), v);
       }
+      put(state, field.path, map);
+      continue;
     }
-  }
-  const step = params.get("step");
-  if (step === "end") state.step = "end";
-  else if (step !== null && /^\d+$/.test(step)) state.step = Number(step);
-  const scale = Number(params.get("text"));
-  if (params.has("text") && Number.isFinite(scale)) state.textScale = scale;
-  if (params.has("seed") || params.has("lr") || params.has("trained")) {
-    state.train = Object.fromEntries(Object.entries(TRAIN_KEYS).map(([field, key]) => [field, params.get(key) ?? ""]));
-    state.train.trained = params.get("trained") === "1";
-    const replay = params.get("replay");
-    state.train.replayed = replay !== null && /^\d+$/.test(replay) ? Number(replay) : null;
+    if (field.path.includes(".") && get(state, field.path.split(".")[0]) === null) continue;
+    const t = params.get(field.key);
+    const v = t === null ? undefined : field.codec.read(t);
+    put(state, field.path, v === undefined ? field.fallback : v);
   }
   return state;
 }
 
-export function writeUrl({ source, values, step, length, textScale = 1, train = null }) {
+// `state` has every field of the table (train: null when the panel is hidden).
+export function writeUrl(state) {
   const params = new URLSearchParams();
-  params.set("src", source);
-  for (const [name, value] of values) params.set(`v.${name}`, Array.isArray(value) ? JSON.stringify(value) : String(value));
-  params.set("step", step >= length && length > 0 ? "end" : String(step));
-  if (textScale !== 1) params.set("text", String(textScale));
-  if (train) {
-    params.set("seed", train.seed);
-    params.set("lr", train.lr);
-    if (train.trained) {
-      params.set("steps", train.steps);
-      if (train.batch) params.set("batch", train.batch);
-      params.set("trained", "1");
-      if (train.replayed !== null) params.set("replay", String(train.replayed));
+  for (const field of FIELDS) {
+    if (field.when && !field.when(state)) continue;
+    const v = get(state, field.path);
+    if (field.prefix) {
+      for (const [name, x] of v) params.set(`${field.prefix}${name}`, field.codec.write(x));
+      continue;
     }
+    if (v === null || v === undefined || v === field.fallback) continue;
+    const t = field.codec.write(v);
+    if (t !== null) params.set(field.key, t);
   }
   const url = `${window.location.pathname}?${params.toString()}`;
   window.history.replaceState(null, "", url);

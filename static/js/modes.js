@@ -1,0 +1,47 @@
+// The page's modes: stepping through (the default) and the classroom's views, each in a
+// module of its own. A mode changes what the page shows and may ask the engine for more
+// (its options()); it never computes a number. The address names it (mode=…), and the
+// body's data-mode lets the stylesheet lay the page out for it.
+//
+// A mode is an object with any of: options() → extra analysis options; enter(); leave();
+// onResult(result) after each new result; onStep(k, length) after each step shown.
+
+export class Modes {
+  constructor({ root, modes, onChange = () => {} }) {
+    this.root = root;
+    this.modes = modes;
+    this.onChange = onChange; // (id, optionsChanged) => void
+    this.id = "step";
+    root.dataset.mode = this.id;
+  }
+
+  get current() {
+    return this.modes[this.id];
+  }
+
+  has(id) {
+    return Object.hasOwn(this.modes, id);
+  }
+
+  set(id) {
+    if (!this.has(id) || id === this.id) return;
+    const before = JSON.stringify(this.options());
+    this.current.leave?.();
+    this.id = id;
+    this.root.dataset.mode = id;
+    this.current.enter?.();
+    this.onChange(id, JSON.stringify(this.options()) !== before);
+  }
+
+  options() {
+    return this.current.options?.() ?? {};
+  }
+
+  onResult(result) {
+    this.current.onResult?.(result);
+  }
+
+  onStep(k, length) {
+    this.current.onStep?.(k, length);
+  }
+}

@@ -1,0 +1,154 @@
+// The player: one analysis result shown as a graph that fills in step by step, with its
+// timeline, the explanation of each step, the node card and, at the end, the summary.
+// It takes a root element that holds its parts (marked data-part="…": the page's own
+// markup, or playerparts.js's for another host) and results; it never talks to a server
+// and knows nothing of the editor, so the exported walk-through and a notebook widget
+// mount the same player.
+
+import { Explainer } from "./explain.js";
+import { NodeInfo } from "./nodeinfo.js";
+import { Overview } from "./overview.js";
+import { PanZoom } from "./panzoom.js";
+import { Player } from "./player.js";
+import { GraphView } from "./render.js";
+import { Replay } from "./replay.js";
+import { renderExplanation } from "./steppanel.js";
+import { Summary } from "./summary.js";
+import { Timeline } from "./timeline.js";
+
+const READABLE_MAX_NODES = 200; // graphs up to this size open readable; larger ones whole
+const STEP_BY_STEP = 400; // a jump shorter than this applies (or undoes) each step in turn
+
+// The ids a view shows something on: what a jump must redraw.
+function viewKeys(view) {
+  if (!view) return { nodes: [], edges: [], output: true };
+  return { nodes: [...view.values.keys(), ...view.grads.keys()], edges: [...view.edgeGrads.keys()], output: true };
+}
+
+function mergeTouched(into, more) {
+  into.nodes.push(...more.nodes);
+  into.edges.push(...more.edges);
+  into.output = into.output || more.output;
+  return into;
+}
+
+export class PlayerView {
+  // onStep(k, length): the position changed; onNodeHover(node or null): the pointer is on a
+  // node (the page marks its source).
+  constructor(root, { catalog = null, onStep = () => {}, onNodeHover = () => {} } = {}) {
+    const part = (name) => root.querySelector(`[data-part="${name}"]`);
+    this.root = root;
+    this.catalog = catalog;
+    this.onStep = onStep;
+    this.onNodeHover = onNodeHover;
+    this.result = null;
+    this.replay = null;
+    this.view = null;
+    this.explainer = null;
+    this.stage = part("stage");
+    this.svg = part("graph");
+    this.labels = part("labels");
+    this.graph = new GraphView(this.svg, this.labels);
+    this.panzoom = new PanZoom(this.svg, this.labels);
+    this.overview = new Overview(part("overview"), { onPick: (x, y) => this.panzoom.centreOn(x, y) });
+    this.panzoom.onView = (view, content) => this.overview.update(view, content);
+    this.summary = new Summary(part("summary"));
+    this.stepPanel = { title: part("explain-title"), lines: part("explain-lines"), figures: part("explain-figures") };
+    this.announce = part("announce");
+    this.nodeInfo = new NodeInfo(part("node-info"));
+    this.player = new Player({ onChange: (k, previous, rebuilt) => this.showStep(k, previous, rebuilt) });
+    this.timeline = new Timeline({ root: part("timeline"), player: this.player });
+    this.bindNodes();
+  }
+
+  get ready() {
+    return Boolean(this.replay);
+  }
+
+  // Show a new result at step k (or "end"); `refit`: fit the view to it anew.
+  show(result, { k = 0, refit = true, textScale = 1 } = {}) {
+    this.result = result;
+    this.replay = new Replay(result);
+    this.explainer = new Explainer(result, this.catalog);
+    this.stage.style.setProperty("--text-scale", String(textScale));
+    this.graph.build(result, this.replay, textScale);
+    this.overview.build(result, this.graph.leftPad, this.graph.bounds);
+    this.panzoom.setContent(this.graph.bounds.width, this.graph.bounds.height);
+    // Every graph opens whole; one too big to read whole opens readable on its first step (a
+    // large one stays an overview: zoomed in, each step of a 1,000-node graph repaints more).
+    if (refit) {
+      this.panzoom.fitNew({ readable: result.nodes.length <= READABLE_MAX_NODES,
+        first: this.graph.focusArea(result.steps[0]) });
+    } else {
+      this.panzoom.apply();
+    }
+    this.summary.set(result);
+    this.nodeInfo.setNames(result.nodes);
+    this.player.reset(result.steps.length, k === "end" ? result.steps.length : k);
+  }
+
+  setStale(stale) {
+    this.graph.setStale(stale && Boolean(this.result));
+  }
+
+  // Move the view to k steps revealed: each step applies or undoes exactly one step, and
+  // only what the steps touched is redrawn, so playing fast stays cheap.
+  showStep(k, previous, rebuilt) {
+    const replay = this.replay;
+    if (!replay) return;
+    if (rebuilt || !this.view || Math.abs(k - previous) > STEP_BY_STEP) {
+      const before = rebuilt ? null : this.view;
+      this.view = replay.viewAt(k);
+      this.graph.update(this.view, mergeTouched(viewKeys(before), viewKeys(this.view)));
+    } else if (k > previous) {
+      const touched = { nodes: [], edges: [], output: false };
+      for (let i = previous; i < k; i += 1) mergeTouched(touched, replay.apply(this.view, i));
+      this.graph.update(this.view, touched);
+    } else if (k < previous) {
+      const touched = { nodes: [], edges: [], output: false };
+      for (let i = previous - 1; i >= k; i -= 1) mergeTouched(touched, replay.undo(this.view, i));
+      this.graph.update(this.view, touched);
+    }
+    const step = k > 0 ? replay.steps[k - 1] : null;
+    this.graph.highlight(step);
+    if (k !== previous || rebuilt) this.panzoom.reveal(this.graph.focusArea(step));
+    const text = this.explainer.explain(replay, k - 1);
+    renderExplanation(this.stepPanel, text);
+    if (k !== previous || rebuilt) this.announce.textContent = text.speech;
+    this.timeline.render(k, replay);
+    this.summary.reveal(k === replay.length);
+    this.root.dataset.phase = replay.phaseAt(k);
+    this.nodeInfo.refresh(this.view);
+    this.onStep(k, replay.length);
+  }
+
+  // Hover or click a node: its numbers and formulas (and, through onNodeHover, its source).
+  bindNodes() {
+    const nodeFromEvent = (event) => {
+      const element = event.target.closest?.(".node");
+      if (!element || !this.result) return null;
+      return this.result.nodes[Number(element.dataset.nodeId)];
+    };
+    this.svg.addEventListener("pointerover", (event) => {
+      const node = nodeFromEvent(event);
+      if (!node) return;
+      this.onNodeHover(node);
+      this.nodeInfo.show(node, this.view, event);
+    });
+    this.svg.addEventListener("pointerout", (event) => {
+      if (!nodeFromEvent(event)) return;
+      this.onNodeHover(null);
+      this.nodeInfo.hideUnlessPinned();
+    });
+    this.svg.addEventListener("click", (event) => {
+      const node = nodeFromEvent(event);
+      if (node) this.nodeInfo.pin(node, this.view, event);
+      else this.nodeInfo.unpin();
+    });
+    this.svg.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      const node = nodeFromEvent(event);
+      if (node) this.nodeInfo.pin(node, this.view, event);
+    });
+  }
+}

@@ -1,0 +1,159 @@
+// The page's analysis loop: what the editor holds goes to the server, and the engine's
+// answer to the player, or its error to the editor while the last good graph stays on
+// screen (dimmed). Requests are debounced and a newer one cancels an older one.
+
+import { analyze } from "./api.js";
+
+const HIDDEN_WARNINGS = new Set(["default_value", "unused_value"]); // the page's own doing
+// Engine errors about a value, not the source: shown at the variable's field.
+const VALUE_ERRORS = new Set(["non_numeric_value", "number_too_large", "missing_value"]);
+
+// The text the engine's span points at (code points): the variable a value error is about.
+function spanText(source, start, end) {
+  return [...source].slice(start, end).join("");
+}
+
+// The graph's structure: an edit that leaves it unchanged (a trailing space) keeps the step.
+function signature(result) {
+  return JSON.stringify([result.steps.length, result.nodes.map((n) => [n.kind, n.op, n.label, n.inputs])]);
+}
+
+export class Session {
+  // options(): what else to ask of the engine (the training's seed and rate, the text size,
+  // what the current mode needs); onResult(result): a new result is shown.
+  constructor({ editor, view, training, status, warnings, options, onResult = () => {} }) {
+    this.editor = editor;
+    this.view = view;
+    this.training = training;
+    this.status = status;
+    this.warnings = warnings;
+    this.options = options;
+    this.onResult = onResult;
+    this.requestId = 0;
+    this.inFlight = null;
+    this.timer = 0;
+    this.keepStep = false;
+    this.refit = false; // the next result is drawn anew (a new text size): fit it again
+    this.signature = null;
+    this.parameters = null; // parameter values replayed from training; null: the seed's start
+    this.autoplay = false;
+  }
+
+  get result() {
+    return this.view.result;
+  }
+
+  // The fields of the graph's variables that hold something that cannot be used.
+  unusableFields() {
+    const shown = new Set(this.result ? this.result.variables : []);
+    return this.editor.invalid.filter((name) => shown.has(name));
+  }
+
+  // Dim the graph and the panel: what they show is not what the editor holds now.
+  setStale(stale) {
+    const dim = stale && Boolean(this.result);
+    this.view.setStale(dim);
+    document.body.classList.toggle("stale", dim);
+  }
+
+  // A value field changed: analyze again, unless a field holds something that cannot be used.
+  valuesChanged() {
+    if (this.unusableFields().length) {
+      clearTimeout(this.timer);
+      this.setStale(true);
+      return;
+    }
+    this.schedule(200, true);
+  }
+
+  schedule(delay, keepStep) {
+    clearTimeout(this.timer);
+    this.keepStep = this.keepStep || keepStep;
+    this.timer = setTimeout(() => this.run(), delay);
+  }
+
+  // What the server needs: the user's values, and the parameters being replayed if any.
+  requestValues() {
+    return { ...this.editor.currentValues(), ...(this.parameters || {}) };
+  }
+
+  // Ask the engine; show the graph, or the error while keeping the last good graph.
+  async run({ step = null, fresh = false } = {}) {
+    const id = ++this.requestId;
+    this.inFlight?.abort();
+    const controller = new AbortController();
+    this.inFlight = controller;
+    const editor = this.editor;
+    const source = editor.source;
+    this.status.textContent = "Analyzing…";
+    let answer;
+    try {
+      answer = await analyze(source, this.requestValues(), controller.signal, this.options());
+    } catch (error) {
+      if (error.name === "AbortError") return;
+      answer = { error: { code: "network", message: "the server could not be reached", start: 0, end: 0 } };
+    }
+    if (id !== this.requestId) return; // a newer request is under way
+    this.status.textContent = "";
+    if (answer.error) {
+      const name = spanText(source, answer.error.start, answer.error.end);
+      if (VALUE_ERRORS.has(answer.error.code) && editor.inputs.has(name)) {
+        editor.showError(null);
+        editor.markField(name, answer.error.message);
+      } else {
+        editor.showError(answer.error);
+      }
+      this.setStale(true);
+      this.keepStep = false;
+      return;
+    }
+    editor.showError(null);
+    const stillUnusable = editor.invalid.filter((name) => answer.result.variables.includes(name));
+    if (stillUnusable.length && this.result) {
+      // The graph would be computed without what a field holds: keep the last one, dimmed.
+      editor.setVariables(answer.result.variables, new Map());
+      this.setStale(true);
+      return;
+    }
+    this.setStale(false);
+    this.show(answer.result, step, fresh);
+  }
+
+  // `fresh`: a new graph (an example chosen), opened from its start even if it looks the same.
+  show(result, step, fresh) {
+    const view = this.view;
+    const shape = signature(result);
+    const same = shape === this.signature;
+    const keep = !fresh && (this.keepStep || same) && view.replay && view.replay.length === result.steps.length;
+    const k = step ?? (keep ? view.player.k : 0);
+    const refit = !keep || this.refit;
+    this.keepStep = false;
+    this.refit = false;
+    this.signature = shape;
+    const engineValues = new Map(result.variables.map((name, i) => [name, result.nodes[i].value]));
+    this.editor.setVariables(result.variables, engineValues);
+    this.showWarnings(result.warnings);
+    this.training.show(result, () => ({ source: this.editor.source, values: this.editor.currentValues() }));
+    view.show(result, { k, refit, textScale: this.options().text_scale });
+    this.onResult(result);
+    if (this.autoplay) {
+      this.autoplay = false;
+      view.player.play();
+    }
+  }
+
+  showWarnings(warnings) {
+    const shown = warnings.filter((w) => !HIDDEN_WARNINGS.has(w.code));
+    this.warnings.replaceChildren(...shown.map((w) => {
+      const item = document.createElement("li");
+      item.textContent = w.message;
+      item.dataset.code = w.code;
+      if (w.end > w.start) {
+        item.addEventListener("mouseenter", () => this.editor.markSpans("hover", [[w.start, w.end]]));
+        item.addEventListener("mouseleave", () => this.editor.markSpans("hover", null));
+      }
+      return item;
+    }));
+    this.warnings.hidden = shown.length === 0;
+  }
+}
