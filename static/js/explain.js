@@ -61,7 +61,8 @@ export class Explainer {
 
   // {title, lines: [{label?, text, kind?}], speech} for step i (or the start). `hide`: the
   // step's fields to write as "?" (predict mode asks for them): "value", "grad" or "product"
-  // (a backward edge's contribution; its local gradient is then hidden too).
+  // (a backward edge's contribution; its local gradient is then hidden too); the answer
+  // then also says what is asked for (`asked`: "x + y =").
   explain(replay, i, hide = null) {
     if (i < 0) {
       return {
@@ -84,6 +85,7 @@ export class Explainer {
       return {
         title: "Backward pass: seed",
         lines: [{ text: `∂${out}/∂${out} = ?`, kind: "grad" }],
+        asked: `∂${out}/∂${out} =`,
         speech: `Backward pass. What is the gradient of ${out} with respect to itself?`,
       };
     }
@@ -116,7 +118,8 @@ export class Explainer {
     }
     if (hidden.has("value")) {
       lines.push({ text: `${text} = ?`, kind: "value" });
-      return { title: "Forward pass", lines, speech: `Forward: what does ${named}${node.expression} equal?` };
+      return { title: "Forward pass", lines, asked: named ? named.trim() : `${node.expression} =`,
+        speech: `Forward: what does ${named}${node.expression} equal?` };
     }
     text += inline(step.value) ? ` = ${valueWords(step.value)}` : ` ∈ ${space(step.value.shape)}`;
     lines.push({ text, kind: "value" });
@@ -258,6 +261,10 @@ export class Explainer {
         + `gradient of ${out} with respect to ${src}? Upstream ${say(step.upstream)} times the local gradient.`
       : `Backward: ${fan ? `contribution ${step.contribution} is ${say(step.product)}; ` : ""}what is the `
         + `gradient of ${out} with respect to ${src} ${step.contribution === step.contributions ? "" : "so far "}now?`;
-    return { title: "Backward pass", lines, speech };
+    const last = step.contribution === step.contributions;
+    let asked = `${whole} =`;
+    if (product && fan) asked = `contribution ${step.contribution} of ${step.contributions} =`;
+    else if (!product && !last) asked = `${whole} so far =`;
+    return { title: "Backward pass", lines, speech, asked };
   }
 }

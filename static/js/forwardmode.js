@@ -131,8 +131,9 @@ export class TangentExplainer {
       const operand = this.name(p);
       const twice = step.inputs.filter((q) => q === p).length > 1 || operand === v;
       const partial = `∂${n}/∂${operand}${twice ? " along this edge" : ""}`;
+      // (the label is set in capitals: the operand's name goes in the text, as written)
       if (step.terms[k] === null) {
-        lines.push({ label: `through ${operand}`, text: `${operand} does not depend on ${v}: its tangent is 0` });
+        lines.push({ label: "through", text: `${operand}, which does not depend on ${v}: its tangent is 0` });
         return;
       }
       terms.push(step.terms[k]);
@@ -141,8 +142,8 @@ export class TangentExplainer {
       const tangent = factor(step.operand_tangents[k]);
       const byFormula = formula === words(step.locals[k]) ? "" : `${formula} · ${tangent} = `;
       lines.push({
-        label: `through ${operand}`,
-        text: `${partial} · ∂${operand}/∂${v} = ${byFormula}${factor(step.locals[k])} · ${tangent} `
+        label: "through",
+        text: `${operand}: ${partial} · ∂${operand}/∂${v} = ${byFormula}${factor(step.locals[k])} · ${tangent} `
           + `= ${words(step.terms[k])}`,
       });
     });

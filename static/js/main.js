@@ -5,6 +5,7 @@ import { exportWalkthrough, fetchExamples, fetchOperators } from "./api.js";
 import { Editor } from "./editor.js";
 import { Examples } from "./examples.js";
 import { download, downloadPng, downloadSvg } from "./exportview.js";
+import { formatNumber } from "./format.js";
 import { ForwardMode } from "./forwardmode.js";
 import { bindHelp, fillHelp } from "./help.js";
 import { bindKeys } from "./keys.js";
@@ -153,7 +154,7 @@ function quizLink() {
 // What each printed page's header says the walk-through is: the source and its values.
 function walkthroughTitle() {
   const values = [...editor.values].filter(([name]) => view.result?.variables.includes(name))
-    .map(([name, value]) => `${name} = ${Array.isArray(value) ? JSON.stringify(value) : value}`);
+    .map(([name, value]) => `${name} = ${Array.isArray(value) ? JSON.stringify(value) : formatNumber(value, 6)}`);
   return [editor.source.replace(/\s*\n\s*/g, "; "), ...(values.length ? [values.join(", ")] : [])].join(" · ");
 }
 

@@ -16,6 +16,7 @@ export class PathsMode {
   // box: the mode's panel (index.html #paths); onVariable(): another variable was chosen.
   constructor({ view, box, onVariable }) {
     this.view = view;
+    this.onVariable = onVariable;
     this.box = box;
     this.variable = null;
     this.startAt = "end"; // the graph with every value and gradient, as the paths need them
@@ -28,12 +29,11 @@ export class PathsMode {
   }
 
   options() {
-    const variables = this.view.result?.variables || [];
-    if (this.variable === null && variables.length) this.variable = variables[0];
     return this.variable === null ? {} : { paths: this.variable };
   }
 
-  // The engine refused the variable (the source no longer has it): the first one instead.
+  // The engine refused the variable (the source no longer has it): ask without it, then
+  // for the new source's first variable (onResult).
   optionRejected() {
     if (this.variable === null) return false;
     this.variable = null;
@@ -42,6 +42,7 @@ export class PathsMode {
 
   enter() {
     this.box.hidden = false;
+    if (this.variable === null) this.variable = this.view.result?.variables[0] ?? null;
   }
 
   // The graph shows the end of the walk-through here: no step is current.
@@ -62,7 +63,12 @@ export class PathsMode {
       option.textContent = name;
       return option;
     }));
-    if (!paths) return;
+    if (!paths) {
+      if (this.box.hidden || !result.variables.length) return;
+      this.variable = result.variables[0];
+      this.onVariable();
+      return;
+    }
     this.variable = paths.variable;
     this.menu.value = paths.variable;
     const out = result.output_name;
@@ -75,11 +81,13 @@ export class PathsMode {
       item.dataset.path = String(i);
       const route = document.createElement("span");
       route.className = "path-route";
-      route.textContent = path.nodes.map(label).join(" → ");
+      route.textContent = `${path.nodes.map(label).join(" → ")}:`;
       const partials = path.edges.map((_, k) => `∂${names[path.nodes[k + 1]]}/∂${names[path.nodes[k]]}`);
       const product = document.createElement("span");
       product.className = "path-product";
-      product.textContent = `${path.locals.map(factor).join(" · ")} = ${formatNumber(path.product)}`;
+      // a path of one edge is its local derivative: no product to write out
+      product.textContent = path.locals.length > 1
+        ? `${path.locals.map(factor).join(" · ")} = ${formatNumber(path.product)}` : formatNumber(path.product);
       product.title = partials.join(" · ");
       item.append(route, product);
       const mark = () => this.view.graph.markPath(path);

@@ -39,9 +39,12 @@ export class PredictMode {
     this.answers = new Map(); // "step:field" -> {first: "right"|"mistake"|"wrong"|"revealed", mistake}
     this.asking = null; // {question, tries, first} while a question waits for its answer
     this.after = null; // what to say once the step an answer revealed is shown
+    this.queued = null; // the question to ask once the player is at its step
+    this.at = null; // the step shown last
     this.signature = null;
     const $ = (selector) => box.querySelector(selector);
     this.field = $('[name="prediction"]');
+    this.asked = $(".predict-asked");
     this.ask = $(".predict-ask");
     this.message = $(".predict-verdict");
     this.score = $(".predict-score");
@@ -97,17 +100,36 @@ export class PredictMode {
       this.questions.get(question.step).push(question);
     }
     this.box.querySelector(".predict-settings").title = `Right: ${quiz.rule}.`;
-    this.asking = null;
-    this.render();
+    // A question on screen stays, as the new quiz asks it (its tolerance may be new).
+    const asked = this.asking?.question;
+    const same = asked && (this.questions.get(asked.step) || []).find((q) => q.field === asked.field);
+    if (same) {
+      this.asking.question = same;
+      this.display();
+    } else {
+      this.asking = null;
+      this.render();
+    }
   }
 
-  onStep() {
-    // Moving ends the question on screen; a step just revealed by an answer says how it went.
+  onStep(k) {
+    // The same step drawn again (play, pause, a new result): the question stays on screen.
+    if (k === this.at) {
+      if (this.asking) this.display();
+      else this.render();
+      return;
+    }
+    // Moving ends the question on screen; a step just revealed by an answer says how it went;
+    // a move the gate held short asks its question now that the view is there.
+    this.at = k;
     this.asking = null;
     if (this.after) this.say(...this.after);
     else this.say("", "");
     this.after = null;
-    this.render();
+    const queued = this.queued;
+    this.queued = null;
+    if (queued) this.show(queued);
+    else this.render();
   }
 
   // The first question of step i not yet answered (a number that is not finite is shown,
@@ -118,27 +140,35 @@ export class PredictMode {
   }
 
   // How far the player may go from `from` towards `to`: up to the first step with a question
-  // still open, which is then asked.
+  // still open, which is then asked (at once, or once the player has moved there).
   gate(from, to) {
     for (let i = from; i < to; i += 1) {
       const question = this.pending(i);
-      if (question) {
-        this.show(question);
-        return i;
-      }
+      if (!question) continue;
+      if (i === from) this.show(question);
+      else this.queued = question;
+      return i;
     }
     return to;
   }
 
   show(question) {
     this.asking = { question, tries: 0 };
-    const hide = question.field === "product" ? ["product", "grad"] : [question.field];
-    const view = this.view;
-    view.ask(question.step, view.explainer.explain(view.replay, question.step, hide));
     this.field.value = "";
     this.say("", "");
-    this.render();
+    this.display();
     this.field.focus();
+  }
+
+  // The question's step highlighted, and its explanation with the asked numbers as "?".
+  display() {
+    const { question } = this.asking;
+    const hide = question.field === "product" ? ["product", "grad"] : [question.field];
+    const view = this.view;
+    const text = view.explainer.explain(view.replay, question.step, hide);
+    view.ask(question.step, text);
+    this.asked.textContent = text.asked;
+    this.render();
   }
 
   check() {
@@ -205,11 +235,16 @@ export class PredictMode {
     const all = [...this.questions.values()].flat().filter((q) => q.accept !== null);
     const given = all.map((q) => this.answers.get(`${q.step}:${q.field}`)).filter(Boolean);
     const right = given.filter((a) => a.first === "right").length;
-    const diagnosed = given.filter((a) => a.first === "mistake").length;
-    const skipped = all.length - given.length;
+    const count = (first) => given.filter((a) => a.first === first).length;
+    const diagnosed = count("mistake");
+    const wrong = count("wrong");
+    const revealed = count("revealed");
+    const skipped = all.length - given.length; // passed over by a jump (a link to a later step)
     let text = `Score: ${right} of ${all.length} right the first time`;
     if (diagnosed) text += `; ${diagnosed} slip${diagnosed === 1 ? "" : "s"} diagnosed`;
-    if (skipped) text += `; ${skipped} not answered`;
+    if (wrong) text += `; ${wrong} wrong`;
+    if (revealed) text += `; ${revealed} revealed without an answer`;
+    if (skipped) text += `; ${skipped} not asked`;
     return `${text}.`;
   }
 
