@@ -138,8 +138,9 @@ def test_the_tolerance_and_the_quiz_link(page: Page, page_log: PageLog,
                                          new_context: Callable[..., BrowserContext]):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     open_quiz(page)
-    with page.expect_response("**/api/graph"):
-        page.locator(".predict-digits").select_option("1")  # the teacher's tolerance
+    page.locator(".predict-digits").select_option("1")  # the teacher's tolerance
+    # the engine's new quiz is in once its rule says so
+    expect(page.locator(".predict-settings")).to_have_attribute("title", re.compile("agrees to 1 significant digit:"))
     blur(page)
     for _ in range(4):
         page.keyboard.press("ArrowRight")
@@ -175,6 +176,7 @@ def test_fan_out_asks_the_contribution_then_the_running_sum(page: Page):
     open_quiz(page, "/?src=x*x*x*x&v.x=0.5&mode=predict")
     page.keyboard.press("End")  # to the first question
     field = page.locator('input[name="prediction"]')
+    sums = 0
     while not page.locator(".predict-score").is_visible():
         expect(field).to_be_visible()
         if page.locator("#explain-lines .explain-sum").count() and "?" in question(page).inner_text():
@@ -187,5 +189,7 @@ def test_fan_out_asks_the_contribution_then_the_running_sum(page: Page):
             expect(question(page)).to_have_text(re.compile(r"^contribution \d of \d to ∂f/∂x: .* = \S+$"))
             expect(page.locator(".predict-asked")).to_have_text(re.compile(r"^∂f/∂x (so far )?=$"))
             expect(page.locator("#explain-lines .explain-sum")).to_contain_text(re.compile(r"\+ \S+ = \?"))
+            sums += 1
+    assert sums == 3  # contributions 2, 3 and 4 to ∂f/∂x each ask their running sum
     expect(page.locator(".predict-score")).to_have_text(
         re.compile(r"^Score: 0 of (\d+) right the first time; \1 revealed without an answer\.$"))

@@ -65,10 +65,22 @@ def test_the_print_button_opens_the_print_view_then_prints(page: Page):
     expect(page.locator("body")).to_have_attribute("data-mode", "step")
 
 
-def test_printing_the_page_itself_prints_the_graph_and_the_step(page: Page):
+def test_printing_the_page_itself_prints_the_current_step(page: Page, artifacts: Path):
     open_app(page, *CASES[0], step=7)
     page.emulate_media(media="print")
     expect(page.locator(".topbar")).to_be_hidden()
     expect(page.locator("#graph")).to_be_visible()
     expect(page.locator("#explain-lines")).to_be_visible()
-    assert pdf_pages(page.pdf(format="A4", landscape=True)) == 1
+    # What is printed, seen from a listener after the page's own: the step as a print page.
+    page.evaluate("""() => addEventListener('beforeprint', () => {
+        document.documentElement.dataset.printed = [...document.querySelectorAll('#print-view .print-step')]
+            .map((s) => s.querySelector('.print-head').textContent + ' | ' + s.querySelector('.explain-text').textContent)
+            .join(' ;; ');
+    })""")
+    pdf = page.pdf(format="A4", landscape=True)
+    (artifacts / "print-current-step.pdf").write_bytes(pdf)
+    assert pdf_pages(pdf) == 1
+    assert page.evaluate("document.documentElement.dataset.printed") == (
+        "(x+y)*z · x = \u22122, y = 5, z = \u22124 · backward · step 2 of 5 | ∂f/∂z = ∂f/∂f · (x+y) = 1 · 3 = 3")
+    expect(page.locator("#print-view")).to_be_hidden()  # afterprint: the page as it was
+    expect(page.locator("#scrubber")).to_have_value("7")

@@ -184,6 +184,10 @@ $("#print").addEventListener("click", async () => {
   await print.ready;
   window.print();
 });
+// The browser's own Print (and "Save as PDF") from any other view: the current step, as a
+// page of the print view.
+window.addEventListener("beforeprint", () => { if (modes.id !== "print") print.printCurrent(); });
+window.addEventListener("afterprint", () => { if (modes.id !== "print") print.printed(); });
 $("#export-html").addEventListener("click", async () => {
   $("#status").textContent = "Making the walk-through…";
   const answer = await exportWalkthrough(editor.source, session.requestValues(), {

@@ -69,11 +69,14 @@ export class NudgeMode {
       const input = this.editor.inputs.get(name);
       const value = result.nodes[result.variables.indexOf(name)].value;
       if (!input || typeof value !== "number" || input.parentElement.querySelector(".nudge-slider")) continue;
-      const range = Math.max(1, Math.abs(value)); // how far the slider reaches each way
+      // How far the slider reaches each way, and its step: a power of ten, about a hundredth
+      // of that, so that a link's ε (0.5) is a position of the slider.
+      const range = Math.max(1, Math.abs(value));
+      const step = 10 ** Math.floor(Math.log10(range / 100));
       const row = document.createElement("span");
       row.className = "nudge-slider";
       const slider = document.createElement("input");
-      Object.assign(slider, { type: "range", min: String(-range), max: String(range), step: String(range / 100) });
+      Object.assign(slider, { type: "range", min: String(-range), max: String(range), step: String(step) });
       slider.value = name === this.variable ? String(this.epsilon) : "0";
       slider.dataset.nudge = name;
       slider.setAttribute("aria-label", `nudge ${name} by ε`);
@@ -108,6 +111,8 @@ export class NudgeMode {
     if (!nudge) return;
     const out = result.output_name;
     const x = nudge.variable;
+    const readout = document.querySelector(`.nudge-slider input[data-nudge="${CSS.escape(x)}"] + output`);
+    if (readout) readout.textContent = `ε = ${fmt(nudge.epsilon)}`; // the ε the engine used
     $(".nudge-title").textContent = `Nudge ${x} by ε = ${fmt(nudge.epsilon)}: ${x} = ${fmt(nudge.value)} → ${fmt(nudge.nudged)}`;
     $(".nudge-predicted").textContent =
       `predicted: ∂${out}/∂${x} · ε = ${fmt(nudge.derivative)} · ${factor(nudge.epsilon)} = ${fmt(nudge.predicted)}`;

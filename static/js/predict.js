@@ -92,7 +92,10 @@ export class PredictMode {
     if (!quiz) return;
     // A new graph is a new quiz; the same graph (a new tolerance) keeps the answers given.
     const shape = JSON.stringify(result.nodes.map((n) => [n.op, n.label, n.inputs]));
-    if (shape !== this.signature) this.answers = new Map();
+    if (shape !== this.signature) {
+      this.answers = new Map();
+      this.asking = null;
+    }
     this.signature = shape;
     this.questions = new Map();
     for (const question of quiz.questions) {

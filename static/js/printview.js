@@ -1,7 +1,8 @@
 // The print view (for handouts, slides and "Save as PDF"): one page per step, each with the
 // graph as that step leaves it and the step's explanation, the summary on the last. On
 // screen it is a scrolling list of the pages; printed (app.css, @media print) one step a
-// page. The graph of each page is the SVG export of the drawing at that step.
+// page. The graph of each page is the SVG export of the drawing at that step, drawn to fit
+// the paper. Printing from any other view prints the current step as such a page.
 
 import { exportSvgText } from "./exportview.js";
 import { renderExplanation } from "./steppanel.js";
@@ -40,25 +41,11 @@ export class PrintMode {
     this.box.replaceChildren();
   }
 
-  // Play the trace through on the drawing, taking each step's picture and words, then put
-  // the player back where it was.
   build() {
-    const view = this.view;
-    this.clear();
-    if (!view.replay) return;
-    const { replay, graph } = view;
-    const k = view.player.k;
+    const replay = this.view.replay;
+    if (!replay) return;
     const n = Math.min(replay.length, MAX_PRINTED);
-    const title = this.title();
-    const pages = [];
-    const live = replay.viewAt(0);
-    graph.update(live);
-    for (let i = 0; i < n; i += 1) {
-      graph.update(live, replay.apply(live, i));
-      graph.highlight(replay.steps[i]);
-      const picture = exportSvgText(view.svg, view.labels, graph.bounds);
-      pages.push(this.page(title, i, replay, picture, i === replay.length - 1));
-    }
+    const pages = this.pages(0, n);
     if (replay.length > n) {
       const note = document.createElement("p");
       note.className = "print-note";
@@ -66,8 +53,44 @@ export class PrintMode {
       pages[pages.length - 1]?.appendChild(note);
     }
     this.box.replaceChildren(this.bar(pages.length), ...pages);
-    view.player.reset(replay.length, k);
     this.ready = Promise.all([...this.box.querySelectorAll("img")].map((img) => img.decode().catch(() => {})));
+  }
+
+  // Printing from another view (the browser's beforeprint): the current step as one page,
+  // until the printing is done (afterprint).
+  printCurrent() {
+    if (!this.view.replay) return;
+    const k = this.view.player.k;
+    this.box.replaceChildren(...this.pages(k - 1, k));
+    this.box.hidden = false;
+    document.body.dataset.printing = "current";
+  }
+
+  printed() {
+    this.clear();
+    this.box.hidden = true;
+    delete document.body.dataset.printing;
+  }
+
+  // The pages of steps first … end − 1 (−1: the start, before any step): the trace played
+  // on the drawing, each step's picture and words taken, then the player put back.
+  pages(first, end) {
+    const view = this.view;
+    const { replay, graph } = view;
+    const k = view.player.k;
+    this.clear();
+    const title = this.title();
+    const pages = [];
+    const live = replay.viewAt(Math.max(0, first));
+    graph.update(live);
+    for (let i = first; i < end; i += 1) {
+      if (i >= 0) graph.update(live, replay.apply(live, i));
+      graph.highlight(i >= 0 ? replay.steps[i] : null);
+      const picture = exportSvgText(view.svg, view.labels, graph.bounds);
+      pages.push(this.page(title, i, replay, picture, i === replay.length - 1));
+    }
+    view.player.reset(replay.length, k);
+    return pages;
   }
 
   // On screen only: how many pages, and the buttons to print them or to leave.
@@ -95,12 +118,12 @@ export class PrintMode {
     const head = document.createElement("header");
     head.className = "print-head";
     const [phase, where] = replay.where(i + 1);
-    head.textContent = `${title} · ${phase} · ${where}`;
+    head.textContent = i < 0 ? `${title} · ${where}` : `${title} · ${phase} · ${where}`;
     const image = document.createElement("img");
     const url = URL.createObjectURL(new Blob([picture], { type: "image/svg+xml" }));
     this.urls.push(url);
     image.src = url;
-    image.alt = `The graph after step ${i + 1}`;
+    image.alt = i < 0 ? "The graph before the first step" : `The graph after step ${i + 1}`;
     image.className = "print-graph";
     const words = document.createElement("div");
     words.className = "print-words";

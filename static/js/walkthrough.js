@@ -24,15 +24,14 @@ progress.className = "present-progress";
 host.querySelector(".explain-step").prepend(progress);
 
 const view = new PlayerView(host, { catalog: data("compgraph-catalog") });
-const printBox = $("#print-view");
+const print = new PrintMode({ view, box: $("#print-view"), title: () => title, onLeave: () => modes.back() });
 const modes = new Modes({
   root: document.body,
-  modes: {
-    step: {},
-    present: new PresentMode({ view, progress }),
-    print: new PrintMode({ view, box: printBox, title: () => title, onLeave: () => modes.back() }),
-  },
+  modes: { step: {}, present: new PresentMode({ view, progress }), print },
 });
+// The browser's own Print from the player: the current step, as a page of the print view.
+window.addEventListener("beforeprint", () => { if (modes.id !== "print") print.printCurrent(); });
+window.addEventListener("afterprint", () => { if (modes.id !== "print") print.printed(); });
 view.onStep = (k, length) => modes.onStep(k, length);
 
 const togglePresent = () => (modes.id === "present" ? modes.back() : modes.set("present"));
@@ -44,7 +43,7 @@ $("#present").addEventListener("click", () => modes.set("present"));
 $("#present-exit").addEventListener("click", () => modes.back());
 $("#print").addEventListener("click", async () => {
   modes.set("print");
-  await modes.current.ready;
+  await print.ready;
   window.print();
 });
 $("#theme").addEventListener("click", () => applyTheme(currentTheme() === "dark" ? "light" : "dark", $("#theme")));
