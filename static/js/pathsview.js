@@ -89,7 +89,7 @@ export class PathsMode {
       product.textContent = path.locals.length > 1
         ? `${path.locals.map(factor).join(" · ")} = ${formatNumber(path.product)}` : formatNumber(path.product);
       product.title = partials.join(" · ");
-      item.append(route, product);
+      item.append(route, " ", product);
       const mark = () => this.view.graph.markPath(path);
       const clear = () => this.view.graph.markPath(null);
       item.addEventListener("pointerenter", mark);
