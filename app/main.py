@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from .errors import install_error_handlers
-from .routes import api, docs, pages
+from .routes import api, docs, export, pages
 from .runner import Analyzer
 from .security import HardenedFastAPI
 from .settings import Settings, get_settings
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.analyzer = Analyzer(settings)
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(export.router)
     app.include_router(pages.router)
     app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")

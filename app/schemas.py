@@ -325,6 +325,14 @@ class NudgeNode(_Closed):
     predicted: Scalar = Field(description="derivative · ε")
     actual: Scalar = Field(description="node(x + ε) − node(x), as the engine computes it")
     nudged: Scalar = Field(description="node(x + ε)")
+    error: Scalar = Field(description="actual − predicted: what the first-order prediction misses")
+
+
+class NudgePoint(_Closed):
+    epsilon: float
+    predicted: Scalar
+    actual: Scalar
+    relative_error: Scalar = Field(description="|actual − predicted| / max(|actual|, |predicted|)")
 
 
 class Nudge(_Closed):
@@ -337,6 +345,12 @@ class Nudge(_Closed):
     derivative: Scalar
     predicted: Scalar = Field(description="the output's predicted change")
     actual: Scalar = Field(description="the output's actual change")
+    error: Scalar = Field(description="the output's actual − predicted change")
+    relative_error: Scalar
+    linear_within: float = Field(description="the relative error up to which the prediction holds")
+    breaks_down_at: float | None = Field(
+        description="the first nudge of the curve at which the relative error passes linear_within")
+    curve: list[NudgePoint] = Field(description="the output's changes at ε/16, 2ε/16, …, ε")
     nodes: dict[str, NudgeNode] = Field(description="by node id")
 
 
@@ -383,6 +397,32 @@ class ForwardMode(_Closed):
     counts: ModeCounts
 
 
+class PredictMistake(_Closed):
+    value: Scalar
+    kind: str
+    why: str
+    also: list[MistakeAlso]
+    accept: tuple[float, float] | None = Field(description="the numbers that count as this mistake")
+
+
+class Question(_Closed):
+    step: int = Field(description="the index of the step in `steps`")
+    field: Literal["value", "grad", "product"] = Field(description="the step's field asked for")
+    answer: Scalar
+    accept: tuple[float, float] | None = Field(
+        description="[low, high]: the numbers that agree with the answer to `digits` significant "
+                    "digits; null where it is not finite")
+    mistakes: list[PredictMistake]
+
+
+class Predict(_Closed):
+    """options.predict: predict mode's quiz (engine/predict.py)."""
+
+    digits: int
+    rule: str = Field(description="how a typed number is judged, in words")
+    questions: list[Question]
+
+
 class GraphResponse(_Closed):
     value: Number
     output: int = Field(description="id of the output node")
@@ -401,6 +441,7 @@ class GraphResponse(_Closed):
     paths: Paths | None = Field(None, description="with options.paths")
     nudge: Nudge | None = Field(None, description="with options.nudge")
     forward_mode: ForwardMode | None = Field(None, description="with options.forward_mode")
+    predict: Predict | None = Field(None, description="with options.predict")
 
 
 # --- POST /api/train ---------------------------------------------------------------------------

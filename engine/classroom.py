@@ -3,10 +3,10 @@
 `check` runs once the graph and the values are known and before any pass: it
 refuses what cannot be done (a tensor program, an unknown variable, a size past a
 feature's limit) with an EngineError. `results` computes the top-level fields
-"paths", "nudge" and "forward_mode"; "mistakes" go on the steps as the contract
-builds them (mistakes.add_mistakes).
+"paths", "nudge", "forward_mode" and "predict" (predict mode's quiz, predict.py);
+"mistakes" go on the steps as the contract builds them (mistakes.add_mistakes).
 
-All four work on programs of numbers only. On tensors a step's answer is a vector
+All five work on programs of numbers only. On tensors a step's answer is a vector
 or a matrix, not a number to type; a path's product would be a chain of Jacobian
 matrices; and the operators that mix elements (@, sum, the losses) define only
 their reverse rule (a vector-Jacobian product), not the forward one that tangents
@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import forward_mode, mistakes
+from . import forward_mode, mistakes, predict
 from .display import node_formulas, operand_names
 from .errors import EngineError, quoted
 from .evaluate import Evaluation, ForwardPlan
@@ -35,13 +35,15 @@ _WHY_NOT_TENSORS = {
              "only the reverse rule",
     "forward_mode": "@, sum and the losses define only the reverse rule, and a tensor input "
                     "would need a pass per element",
+    "predict": "a step's answer is then a vector or a matrix, not a number to type",
 }
 
 
 def asked(options: AnalysisOptions) -> list[str]:
     return [name for name, on in (("mistakes", options.mistakes), ("paths", options.paths is not None),
                                   ("nudge", options.nudge is not None),
-                                  ("forward_mode", options.forward_mode)) if on]
+                                  ("forward_mode", options.forward_mode),
+                                  ("predict", options.predict is not None)) if on]
 
 
 def check(graph: Graph, options: AnalysisOptions, tensor: bool, variable_values: list) -> None:
@@ -60,24 +62,26 @@ def check(graph: Graph, options: AnalysisOptions, tensor: bool, variable_values:
         _known(graph, next(iter(options.nudge)), "nudge")
     if options.forward_mode:
         forward_mode.check_size(graph)
-    if options.mistakes:
+    if options.mistakes or options.predict is not None:
         mistakes.check_size(graph)
 
 
 def results(graph: Graph, evaluation: Evaluation, plan: ForwardPlan, options: AnalysisOptions,
             source: str, check_time: Callable[[], None]) -> dict:
-    """The fields asked for: "paths", "nudge", "forward_mode" (JSON-ready)."""
+    """The fields asked for: "paths", "nudge", "forward_mode", "predict" (JSON-ready)."""
     out: dict = {}
     if options.paths is not None:
         out["paths"] = paths(graph, evaluation, options.paths)
         check_time()
     if options.nudge is not None:
         ((name, epsilon),) = options.nudge.items()
-        out["nudge"] = nudge(graph, evaluation, plan, name, epsilon)
+        out["nudge"] = nudge(graph, evaluation, plan, name, epsilon, check_time)
         check_time()
     if options.forward_mode:
         formulas = node_formulas(graph, operand_names(graph, source))
         out["forward_mode"] = forward_mode.forward_mode(graph, evaluation, formulas, check_time)
+    if options.predict is not None:
+        out["predict"] = predict.quiz(graph, evaluation, options.predict, source)
     return out
 
 

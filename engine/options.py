@@ -24,6 +24,8 @@ from .layout import TEXT_SCALES
 from .limits import Limits
 from .mistakes import MAX_STEPS as MAX_MISTAKE_STEPS
 from .paths import MAX_LISTED as MAX_LISTED_PATHS
+from .predict import MAX_DIGITS as MAX_PREDICT_DIGITS
+from .predict import MIN_DIGITS as MIN_PREDICT_DIGITS
 
 MAX_TRAIN_STEPS = 100_000
 MAX_SEED = 2**63 - 1
@@ -58,6 +60,10 @@ class AnalysisOptions:
     nudge: dict[str, float] | None = option(
         None, "{name: ε}: each node's predicted change ∂node/∂name · ε beside its actual change "
               "when the variable moves by ε (\"nudge\")")
+    predict: int | None = option(
+        None, "predict mode's quiz: how many significant digits a typed answer must agree in "
+              f"({MIN_PREDICT_DIGITS} to {MAX_PREDICT_DIGITS}); each question gives the range of numbers "
+              "that count as its answer and as each likely mistake (\"predict\")")
     forward_mode: bool = option(
         False, "forward-mode derivatives, one tangent pass per variable, with its steps and the cost "
                f"beside reverse mode's (\"forward_mode\"; at most {MAX_FORWARD_MODE_STEPS:,} steps)")
@@ -84,6 +90,10 @@ class AnalysisOptions:
             raise _invalid("paths must be the name of a variable")
         if self.nudge is not None:
             object.__setattr__(self, "nudge", _nudge(self.nudge))  # our own copy
+        if self.predict is not None and (
+                not _whole(self.predict) or not MIN_PREDICT_DIGITS <= self.predict <= MAX_PREDICT_DIGITS):
+            raise _invalid(f"predict must be a whole number of significant digits, from "
+                           f"{MIN_PREDICT_DIGITS} to {MAX_PREDICT_DIGITS}")
         _text_scale(self.text_scale)
         _limits_and_deadline(self.limits, self.deadline)
 

@@ -101,7 +101,7 @@ async def test_openapi_documents_every_route_with_models_and_errors(client: http
     schema = (await client.get("/openapi.json")).json()
     paths = schema["paths"]
     assert sorted((path, method) for path, item in paths.items() for method in item) == [
-        ("/", "get"), ("/api/examples", "get"), ("/api/graph", "post"),
+        ("/", "get"), ("/api/examples", "get"), ("/api/export", "post"), ("/api/graph", "post"),
         ("/api/operators", "get"), ("/api/train", "post"), ("/healthz", "get"),
     ]
     refs = {
@@ -114,6 +114,7 @@ async def test_openapi_documents_every_route_with_models_and_errors(client: http
     assert refs[("/healthz", "get")] == {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}
     assert refs[("/api/train", "post")] == {"application/json": {"schema": {"$ref": "#/components/schemas/TrainResponse"}}}
     assert refs[("/", "get")] == {"text/html": {"schema": {"type": "string"}}}
+    assert refs[("/api/export", "post")] == {"text/html": {"schema": {"type": "string"}}}
     graph = paths["/api/graph"]["post"]
     assert graph["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/GraphRequest"}
     assert sorted(graph["responses"]) == ["200", "400", "413", "422", "503"]

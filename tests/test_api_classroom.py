@@ -29,7 +29,9 @@ OPTIONS = [
     {"nudge": {"x2": 0.01}},
     {"nudge": {"x1": 1}},  # a JSON integer is a number
     {"forward_mode": True},
-    {"mistakes": True, "paths": "x1", "nudge": {"x2": -0.5}, "forward_mode": True, "layout": True},
+    {"predict": 3},
+    {"mistakes": True, "paths": "x1", "nudge": {"x2": -0.5}, "forward_mode": True, "predict": 2,
+     "layout": True},
 ]
 
 
@@ -41,8 +43,8 @@ async def test_each_option_gives_the_engines_own_answer(client: httpx.AsyncClien
     body = response.json()
     assert body == engine_json(LOG_SIN["source"], LOG_SIN["values"], **options)
     GraphResponse.model_validate(body)
-    assert ("paths" in body, "nudge" in body, "forward_mode" in body) == (
-        "paths" in options, "nudge" in options, "forward_mode" in options)
+    assert ("paths" in body, "nudge" in body, "forward_mode" in body, "predict" in body) == (
+        "paths" in options, "nudge" in options, "forward_mode" in options, "predict" in options)
     assert all(("mistakes" in step) == ("mistakes" in options) for step in body["steps"])
 
 
@@ -53,14 +55,18 @@ async def test_the_lecture_example_with_paths_nudge_and_forward_mode(client: htt
         "variable": "z", "count": 1,
         "items": [{"nodes": [2, 4], "edges": [3], "locals": [3.0], "product": 3.0}],
         "total": 3.0, "gradient": 3.0, "truncated": False}
+    # f is linear in z: the prediction is exact at every nudge of the curve
+    curve = [{"epsilon": k / 32, "predicted": 3 * k / 32, "actual": 3 * k / 32, "relative_error": 0.0}
+             for k in range(1, 17)]
     assert body["nudge"] == {
         "variable": "z", "epsilon": 0.5, "value": -4.0, "nudged": -3.5, "derivative": 3.0,
-        "predicted": 1.5, "actual": 1.5,
-        "nodes": {"0": {"derivative": 0.0, "predicted": 0.0, "actual": 0.0, "nudged": -2.0},
-                  "1": {"derivative": 0.0, "predicted": 0.0, "actual": 0.0, "nudged": 5.0},
-                  "2": {"derivative": 1.0, "predicted": 0.5, "actual": 0.5, "nudged": -3.5},
-                  "3": {"derivative": 0.0, "predicted": 0.0, "actual": 0.0, "nudged": 3.0},
-                  "4": {"derivative": 3.0, "predicted": 1.5, "actual": 1.5, "nudged": -10.5}}}
+        "predicted": 1.5, "actual": 1.5, "error": 0.0, "relative_error": 0.0, "linear_within": 0.1,
+        "breaks_down_at": None, "curve": curve,
+        "nodes": {"0": {"derivative": 0.0, "predicted": 0.0, "actual": 0.0, "nudged": -2.0, "error": 0.0},
+                  "1": {"derivative": 0.0, "predicted": 0.0, "actual": 0.0, "nudged": 5.0, "error": 0.0},
+                  "2": {"derivative": 1.0, "predicted": 0.5, "actual": 0.5, "nudged": -3.5, "error": 0.0},
+                  "3": {"derivative": 0.0, "predicted": 0.0, "actual": 0.0, "nudged": 3.0, "error": 0.0},
+                  "4": {"derivative": 3.0, "predicted": 1.5, "actual": 1.5, "nudged": -10.5, "error": 0.0}}}
     assert body["forward_mode"]["derivatives"] == body["gradients"] == {"x": -4.0, "y": -4.0, "z": 3.0}
     assert body["forward_mode"]["counts"] == {"forward_mode": {"passes": 3, "operations": 5},
                                               "reverse_mode": {"passes": 1, "operations": 2}}
@@ -82,6 +88,7 @@ async def test_mistakes_on_the_lecture_example(client: httpx.AsyncClient) -> Non
     ({"forward_mode": 1}, ["body", "options", "forward_mode"], "Input should be a valid boolean"),
     ({"paths": 1}, ["body", "options", "paths"], "Input should be a valid string"),
     ({"paths": ["x"]}, ["body", "options", "paths"], "Input should be a valid string"),
+    ({"predict": "3"}, ["body", "options", "predict"], "Input should be a valid integer"),
     ({"nudge": {"x": "0.1"}}, ["body", "options", "nudge", "x"], "Input should be a valid number"),
     ({"nudge": 0.1}, ["body", "options", "nudge"], "Input should be a valid dictionary"),
 ])
@@ -130,7 +137,7 @@ def test_answers_match_the_documented_schema(options: dict) -> None:
         response = case.call_and_validate(checks=CHECKS)
         assert response.status_code == 200
         answer = response.json()
-        assert all(key in answer for key in ("paths", "nudge", "forward_mode") if key in options)
+        assert all(key in answer for key in ("paths", "nudge", "forward_mode", "predict") if key in options)
         assert all("mistakes" in step for step in answer["steps"]) == ("mistakes" in options)
 
 

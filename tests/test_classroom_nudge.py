@@ -9,15 +9,21 @@ import pytest
 
 from compgraph import engine
 
+CURVE = ("error", "relative_error", "linear_within", "breaks_down_at", "curve")
 
-def nudge_of(source: str, values: dict, **nudge) -> dict:
+
+def nudge_of(source: str, values: dict, curve: bool = False, **nudge) -> dict:
+    """The "nudge" field; without `curve`, without the fields about where it breaks down."""
     result = engine.analyze(source, values, nudge=nudge).to_dict()
     json.dumps(result, allow_nan=False)
-    return result["nudge"]
+    return {key: value for key, value in result["nudge"].items() if curve or key not in CURVE}
 
 
-def node(derivative, predicted, actual, nudged) -> dict:
-    return {"derivative": derivative, "predicted": predicted, "actual": actual, "nudged": nudged}
+def node(derivative, predicted, actual, nudged, error=None) -> dict:
+    if error is None:
+        error = actual - predicted
+    return {"derivative": derivative, "predicted": predicted, "actual": actual, "nudged": nudged,
+            "error": error}
 
 
 def test_the_lecture_example_nudged():
@@ -61,11 +67,30 @@ def test_x_plus_epsilon_is_rounded_like_any_value():
 
 def test_non_finite_values_and_changes_are_strings():
     nudge = nudge_of("log(x)", {"x": 0}, x=0.5)
-    assert nudge["nodes"]["1"] == node("inf", "inf", "inf", math.log(0.5))  # log(0.5) − (−inf)
+    # log(0.5) − (−inf), less a predicted inf: inf − inf
+    assert nudge["nodes"]["1"] == node("inf", "inf", "inf", math.log(0.5), "nan")
     back = nudge_of("log(x)", {"x": 0.5}, x=-0.5)
-    assert back["nodes"]["1"] == node(2.0, -1.0, "-inf", "-inf")
+    assert back["nodes"]["1"] == node(2.0, -1.0, "-inf", "-inf", "-inf")
     both = nudge_of("1/x - 1/x", {"x": 0}, x=1)  # inf − inf at 0: nan, then 0
     assert both["actual"] == "nan"
+
+
+def test_the_curve_shows_where_the_linear_prediction_breaks_down():
+    # x·x at 3, ε up to 1: the change is 6e + e², 6e predicted; off by e / (6 + e), past 10%
+    # once e > 0.667: at 11/16 on the curve.
+    nudge = nudge_of("x*x", {"x": 3}, curve=True, x=1.0)
+    assert [p["epsilon"] for p in nudge["curve"]] == [k / 16 for k in range(1, 17)]
+    for p in nudge["curve"]:
+        e = p["epsilon"]
+        actual = engine.analyze("x*x", {"x": 3 + e}).value - 9.0  # the engine's own f(x + e) − f(x)
+        assert (p["predicted"], p["actual"]) == (6 * e, actual)
+        assert p["relative_error"] == pytest.approx(e / (6 + e), rel=1e-12)
+    assert nudge["breaks_down_at"] == 11 / 16 and nudge["linear_within"] == 0.1
+    assert (nudge["error"], nudge["relative_error"]) == (1.0, 1 / 7)
+    assert nudge_of("x*x", {"x": 3}, curve=True, x=0.5)["breaks_down_at"] is None
+    # A linear function never breaks down, whatever ε; at a stationary point it does at once.
+    assert nudge_of("3*x + 1", {"x": 2}, curve=True, x=100.0)["breaks_down_at"] is None
+    assert nudge_of("x*x", {"x": 0}, curve=True, x=0.1)["breaks_down_at"] == 0.1 / 16
 
 
 @pytest.mark.parametrize(("nudge", "message"), [

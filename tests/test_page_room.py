@@ -363,7 +363,9 @@ def test_a_link_taken_after_training_restores_the_trained_state(
     page.locator("#train-scrubber").fill("10")
     step_label = page.locator("#train-step-label").text_content()
     page.locator("#train-replay").click()
-    page.locator("#btn-play").click()  # pause the replay
+    # the replay plays once its analysis has arrived; then pause it
+    expect(page.locator("#btn-play")).to_have_attribute("aria-pressed", "true")
+    page.locator("#btn-play").click()
     blur(page)
     page.locator("#scrubber").fill("12")
     expect(page.locator("#scrubber")).to_have_value("12")

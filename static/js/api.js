@@ -30,6 +30,18 @@ export async function analyze(source, values, signal, extra = {}) {
   return { error: { code: `http_${status}`, message, start: 0, end: 0 } };
 }
 
+// The whole walk-through as one HTML file that plays offline: {blob} or {error}.
+export async function exportWalkthrough(source, values, extra = {}) {
+  const response = await fetch("/api/export", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ source, values, options: { default_value: 1, ...extra } }),
+  });
+  if (response.ok) return { blob: await response.blob() };
+  const data = await response.json().catch(() => null);
+  return { error: data?.error || { code: `http_${response.status}`, message: `the server answered ${response.status}` } };
+}
+
 export async function fetchExamples() {
   const response = await fetch("/api/examples");
   if (!response.ok) return [];

@@ -59,8 +59,11 @@ export class Explainer {
     return this.nodes[id].name;
   }
 
-  // {title, lines: [{label?, text, kind?}], speech} for step i (or the start).
-  explain(replay, i) {
+  // {title, lines: [{label?, text, kind?}], speech} for step i (or the start). `hide`: the
+  // step's fields to write as "?" (predict mode asks for them): "value", "grad" or "product"
+  // (a backward edge's contribution; its local gradient is then hidden too); the answer
+  // then also says what is asked for (`asked`: "x + y =").
+  explain(replay, i, hide = null) {
     if (i < 0) {
       return {
         title: "Ready",
@@ -69,14 +72,23 @@ export class Explainer {
       };
     }
     const step = replay.steps[i];
-    if (step.phase === "forward") return this.forward(step);
+    const hidden = new Set(hide || []);
+    if (step.phase === "forward") return this.forward(step, hidden);
     if (step.phase === "update") return this.update(step);
-    if (step.kind === "seed") return this.seed(step);
-    return this.backward(replay, step, i);
+    if (step.kind === "seed") return this.seed(step, hidden);
+    return this.backward(replay, step, i, hidden);
   }
 
-  seed(step) {
+  seed(step, hidden) {
     const out = this.out;
+    if (hidden.has("grad")) {
+      return {
+        title: "Backward pass: seed",
+        lines: [{ text: `∂${out}/∂${out} = ?`, kind: "grad" }],
+        asked: `∂${out}/∂${out} =`,
+        speech: `Backward pass. What is the gradient of ${out} with respect to itself?`,
+      };
+    }
     return {
       title: "Backward pass: seed",
       lines: [
@@ -89,7 +101,7 @@ export class Explainer {
     };
   }
 
-  forward(step) {
+  forward(step, hidden) {
     const node = this.nodes[step.node];
     if (step.kind === "input") {
       const text = equation(node.name, step.value);
@@ -103,6 +115,11 @@ export class Explainer {
     if (step.operands.every(inline) && inline(step.value)) {
       const shown = step.operands.map((v, k) => (k === 0 ? valueWords(v) : factor(v)));
       text += ` = ${template ? fillTemplate(template, shown) : shown.join(", ")}`;
+    }
+    if (hidden.has("value")) {
+      lines.push({ text: `${text} = ?`, kind: "value" });
+      return { title: "Forward pass", lines, asked: named ? named.trim() : `${node.expression} =`,
+        speech: `Forward: what does ${named}${node.expression} equal?` };
     }
     text += inline(step.value) ? ` = ${valueWords(step.value)}` : ` ∈ ${space(step.value.shape)}`;
     lines.push({ text, kind: "value" });
@@ -147,7 +164,8 @@ export class Explainer {
     };
   }
 
-  backward(replay, step, i) {
+  backward(replay, step, i, hidden) {
+    if (hidden.size) return this.backwardAsked(replay, step, i, hidden);
     const out = this.out;
     const src = this.name(step.source);
     const tgt = this.name(step.node);
@@ -210,5 +228,43 @@ export class Explainer {
       figures.push({ caption: step.contribution === step.contributions ? whole : `${whole} so far`, tensor: step.grad });
     }
     return { title: "Backward pass", lines, speech, figures };
+  }
+
+  // A backward edge step with its contribution (and its local gradient's value) or its
+  // running sum asked for: the formulas and the numbers it is made from, and "?".
+  backwardAsked(replay, step, i, hidden) {
+    const out = this.out;
+    const src = this.name(step.source);
+    const tgt = this.name(step.node);
+    const fan = step.contributions > 1;
+    const whole = `∂${out}/∂${src}`;
+    const local = tgt === out ? step.local_formula : `∂${tgt}/∂${src}`;
+    const head = fan ? `contribution ${step.contribution} of ${step.contributions} to ${whole}:` : `${whole} =`;
+    const product = hidden.has("product");
+    const chain = `${head} ∂${out}/∂${tgt} · ${local}`;
+    const partial = fan ? `∂${tgt}/∂${src} along this edge` : `∂${tgt}/∂${src}`;
+    const lines = [
+      { text: product ? `${chain} = ?` : `${chain} = ${valueWords(step.upstream)} · ${factor(step.local)} = ${valueWords(step.product)}`, kind: "grad" },
+      { label: "upstream", text: equation(`∂${out}/∂${tgt}`, step.upstream) },
+      { label: "local", text: product || step.local_formula === valueWords(step.local)
+        ? `${partial} = ${step.local_formula}` : `${partial} = ${step.local_formula} = ${valueWords(step.local)}` },
+    ];
+    if (fan) {
+      const last = step.contribution === step.contributions;
+      const sum = step.contribution === 1 ? "?" : `${valueWords(replay.before[i])} ${product ? "+ ?" : plus(step.product)} = ?`;
+      lines.push(last
+        ? { label: `all ${step.contributions} contributions added`, text: `${whole} = ${sum}`, kind: "sum" }
+        : { label: "running sum", text: `${whole} so far = ${sum}`, kind: "sum" });
+    }
+    const speech = product
+      ? `Backward: what is ${fan ? `contribution ${step.contribution} of ${step.contributions} to ` : ""}the `
+        + `gradient of ${out} with respect to ${src}? Upstream ${say(step.upstream)} times the local gradient.`
+      : `Backward: ${fan ? `contribution ${step.contribution} is ${say(step.product)}; ` : ""}what is the `
+        + `gradient of ${out} with respect to ${src} ${step.contribution === step.contributions ? "" : "so far "}now?`;
+    const last = step.contribution === step.contributions;
+    let asked = `${whole} =`;
+    if (product && fan) asked = `contribution ${step.contribution} of ${step.contributions} =`;
+    else if (!product && !last) asked = `${whole} so far =`;
+    return { title: "Backward pass", lines, speech, asked };
   }
 }

@@ -95,7 +95,7 @@ export function exportSvgText(svg, overlay, bounds) {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${styled}`;
 }
 
-function download(blob, filename) {
+export function download(blob, filename) {
   const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;

@@ -1,9 +1,10 @@
 // The keyboard, and a presenter's clicker (which sends PageDown and PageUp): Space
 // play/pause, ←/→ and PageDown/PageUp step, Home/End jump, Esc closes a pinned node
-// card (dialogs close on Esc themselves). Keys typed into a field are text, and Space
-// still presses a focused button or link.
+// card (dialogs close on Esc themselves); `extra` adds the host's keys (the page's F
+// presents, its Esc then leaves). Keys typed into a field are text, and Space still
+// presses a focused button or link.
 
-export function bindKeys({ player, nodeInfo, ready }) {
+export function bindKeys({ player, nodeInfo, ready, extra = {} }) {
   const forward = () => { player.pause(); player.forward(); };
   const back = () => { player.pause(); player.back(); };
   const actions = {
@@ -16,15 +17,17 @@ export function bindKeys({ player, nodeInfo, ready }) {
     End: () => player.toEnd(),
   };
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && nodeInfo.pinned && !document.querySelector("dialog[open]")) {
+    if (event.key === "Escape" && document.querySelector("dialog[open]")) return;
+    if (event.key === "Escape" && nodeInfo.pinned) {
       nodeInfo.unpin();
       return;
     }
     const typing = event.target.closest?.("textarea, input, select, [contenteditable]");
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === " " && event.target.closest?.("button, a[href], summary, dialog")) return;
-    const action = actions[event.key];
-    if (action && ready()) {
+    const own = extra[event.key];
+    const action = own || (ready() ? actions[event.key] : null);
+    if (action) {
       event.preventDefault();
       action();
     }

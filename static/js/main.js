@@ -1,14 +1,21 @@
 // Wiring only: the editor, the server session, the player, the training panel, the modes
 // and the address, connected to each other and to the page's buttons.
 
-import { fetchExamples, fetchOperators } from "./api.js";
+import { exportWalkthrough, fetchExamples, fetchOperators } from "./api.js";
 import { Editor } from "./editor.js";
 import { Examples } from "./examples.js";
-import { downloadPng, downloadSvg } from "./exportview.js";
+import { download, downloadPng, downloadSvg } from "./exportview.js";
+import { formatNumber } from "./format.js";
+import { ForwardMode } from "./forwardmode.js";
 import { bindHelp, fillHelp } from "./help.js";
 import { bindKeys } from "./keys.js";
 import { Modes } from "./modes.js";
+import { NudgeMode } from "./nudgeview.js";
+import { PathsMode } from "./pathsview.js";
 import { PlayerView } from "./playerview.js";
+import { PredictMode } from "./predict.js";
+import { PresentMode } from "./present.js";
+import { PrintMode } from "./printview.js";
 import { RoomControls } from "./roomcontrols.js";
 import { Session } from "./session.js";
 import { applyTheme, currentTheme, initialTheme } from "./theme.js";
@@ -62,12 +69,34 @@ const training = new TrainingPanel({
   },
 });
 
+// Each mode's view, with what it needs; a mode that asks the engine for more asks again
+// through the session.
+const ask = () => session.schedule(0, true);
+const predict = new PredictMode({ view, box: $("#predict"), onDigits: ask, link: quizLink });
+const paths = new PathsMode({ view, box: $("#paths"), onVariable: ask });
+const nudge = new NudgeMode({ view, box: $("#nudge"), editor, onNudge: ask });
+const print = new PrintMode({ view, box: $("#print-view"), title: walkthroughTitle, onLeave: () => modes.back() });
 const modes = new Modes({
   root: document.body,
-  modes: { step: {} },
+  modes: {
+    step: {},
+    present: new PresentMode({ view, progress: $("#present-progress") }),
+    predict,
+    paths,
+    nudge,
+    forward: new ForwardMode({ view, box: $("#forward-mode") }),
+    print,
+  },
   onChange: (id, optionsChanged) => {
-    if (optionsChanged) session.schedule(0, true);
-    else scheduleUrlWrite();
+    $("#mode").value = id;
+    const { startAt } = modes.current;
+    if (optionsChanged) {
+      session.keepStep = true;
+      session.run({ step: startAt ?? null });
+    } else if (startAt !== undefined) {
+      view.player.reset(view.player.length, startAt === "end" ? view.player.length : startAt);
+    }
+    scheduleUrlWrite();
   },
 });
 
@@ -77,6 +106,7 @@ const session = new Session({
     seed: training.seed, learning_rate: training.learningRate, text_scale: room.textScale, ...modes.options(),
   }),
   onResult: (result) => modes.onResult(result),
+  optionRejected: () => modes.optionRejected(),
 });
 
 const examples = new Examples({
@@ -96,17 +126,36 @@ function useExample(example) {
 }
 
 // The address follows the view, written once things settle (not on every frame of play).
-function writeAddress() {
+function addressState() {
   const { k, length } = view.player;
-  writeUrl({
+  return {
     source: editor.source,
     values: editor.values,
     step: k >= length && length > 0 ? "end" : k,
     mode: modes.id,
     theme: currentTheme(),
     textScale: room.textScale,
+    tolerance: predict.digits,
+    paths: paths.variable,
+    nudge: nudge.variable === null ? null : { variable: nudge.variable, epsilon: nudge.epsilon },
     train: $("#training").hidden ? null : training.state,
-  });
+  };
+}
+
+function writeAddress() {
+  writeUrl(addressState());
+}
+
+// A quiz handed out opens at its start, in predict mode, with its tolerance.
+function quizLink() {
+  return writeUrl({ ...addressState(), step: 0, mode: "predict" }, { replace: false });
+}
+
+// What each printed page's header says the walk-through is: the source and its values.
+function walkthroughTitle() {
+  const values = [...editor.values].filter(([name]) => view.result?.variables.includes(name))
+    .map(([name, value]) => `${name} = ${Array.isArray(value) ? JSON.stringify(value) : formatNumber(value, 6)}`);
+  return [editor.source.replace(/\s*\n\s*/g, "; "), ...(values.length ? [values.join(", ")] : [])].join(" · ");
 }
 
 let urlTimer = 0;
@@ -115,7 +164,41 @@ function scheduleUrlWrite() {
   urlTimer = setTimeout(writeAddress, view.player.playing ? 400 : 60);
 }
 
-bindKeys({ player: view.player, nodeInfo: view.nodeInfo, ready: () => view.ready });
+bindKeys({
+  player: view.player, nodeInfo: view.nodeInfo, ready: () => view.ready,
+  extra: {
+    f: () => (modes.id === "present" ? modes.back() : modes.set("present")),
+    F: () => (modes.id === "present" ? modes.back() : modes.set("present")),
+    Escape: () => { if (modes.id === "present" || modes.id === "print") modes.back(); },
+  },
+});
+
+$("#mode").addEventListener("change", () => {
+  modes.set($("#mode").value);
+  $("#mode").blur(); // the keys step again
+});
+$("#present").addEventListener("click", () => modes.set("present"));
+$("#present-exit").addEventListener("click", () => modes.back());
+$("#print").addEventListener("click", async () => {
+  modes.set("print");
+  await print.ready;
+  window.print();
+});
+// The browser's own Print (and "Save as PDF") from any other view: the current step, as a
+// page of the print view.
+window.addEventListener("beforeprint", () => { if (modes.id !== "print") print.printCurrent(); });
+window.addEventListener("afterprint", () => { if (modes.id !== "print") print.printed(); });
+$("#export-html").addEventListener("click", async () => {
+  $("#status").textContent = "Making the walk-through…";
+  const answer = await exportWalkthrough(editor.source, session.requestValues(), {
+    seed: training.seed, learning_rate: training.learningRate, text_scale: room.textScale });
+  if (answer.error) {
+    $("#status").textContent = answer.error.message;
+    return;
+  }
+  download(answer.blob, "walkthrough.html");
+  $("#status").textContent = "Walk-through downloaded: it plays from the file, offline";
+});
 
 $("#fit").addEventListener("click", () => view.panzoom.fit());
 $("#zoom-in").addEventListener("click", () => view.panzoom.zoom(1 / 1.25));
@@ -158,7 +241,11 @@ async function start() {
   examples.fill(list);
   if (state.textScale !== 1) room.set(state.textScale);
   if (state.train) training.restore(state.train);
-  modes.set(state.mode);
+  if (state.tolerance !== null) predict.setDigits(state.tolerance);
+  if (state.paths !== null) paths.variable = state.paths;
+  if (state.nudge) Object.assign(nudge, state.nudge);
+  modes.set(state.mode, { quiet: true });
+  $("#mode").value = modes.id;
   if (state.source !== null) {
     editor.source = state.source;
     editor.values = state.values;
@@ -166,7 +253,7 @@ async function start() {
   } else if (list.length) {
     useExample(list[0]);
   }
-  await session.run({ step: state.step });
+  await session.run({ step: state.step ?? modes.current.startAt ?? null });
   if (state.train) await restoreTraining(state.train, state.step);
   document.body.dataset.ready = "true";
 }

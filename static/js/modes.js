@@ -4,7 +4,10 @@
 // body's data-mode lets the stylesheet lay the page out for it.
 //
 // A mode is an object with any of: options() → extra analysis options; enter(); leave();
-// onResult(result) after each new result; onStep(k, length) after each step shown.
+// onResult(result) after each new result; onStep(k, length) after each step shown;
+// optionRejected() → whether it dropped an option the engine refused (a variable the
+// source no longer has), so that asking again can succeed; startAt: the step it opens at
+// (0, "end"; absent: where the player is).
 
 export class Modes {
   constructor({ root, modes, onChange = () => {} }) {
@@ -23,14 +26,25 @@ export class Modes {
     return Object.hasOwn(this.modes, id);
   }
 
-  set(id) {
+  // `quiet`: at start-up, before the first analysis (which asks with the new options).
+  set(id, { quiet = false } = {}) {
     if (!this.has(id) || id === this.id) return;
     const before = JSON.stringify(this.options());
     this.current.leave?.();
+    this.previous = this.id;
     this.id = id;
     this.root.dataset.mode = id;
     this.current.enter?.();
-    this.onChange(id, JSON.stringify(this.options()) !== before);
+    if (!quiet) this.onChange(id, JSON.stringify(this.options()) !== before);
+  }
+
+  // Leave this mode for the one before it (Esc out of present mode).
+  back() {
+    this.set(this.previous && this.previous !== this.id ? this.previous : "step");
+  }
+
+  optionRejected() {
+    return Boolean(this.current.optionRejected?.());
   }
 
   options() {

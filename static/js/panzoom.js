@@ -5,7 +5,7 @@ const MARGIN = 24; // drawing units kept around what is fitted or revealed
 // smaller than 12 px: too small to read.
 const READABLE_SCALE = 15 / 12;
 // Fit enlarges a small graph up to this (numbers at 24 px), no further.
-const FIT_LARGEST = 1 / 1.6;
+export const FIT_LARGEST = 1 / 1.6;
 const PAN_INTERVAL = 250;
 
 export class PanZoom {
@@ -15,6 +15,7 @@ export class PanZoom {
     this.box = { x: 0, y: 0, w: 100, h: 100 };
     this.content = { width: 100, height: 100 };
     this.lastPan = -Infinity;
+    this.largest = FIT_LARGEST; // how far Fit may enlarge a small graph (present mode: further)
     this.pendingReveal = null;
     this.onView = () => {}; // told of every change of view (the overview map follows it)
     svg.addEventListener("wheel", (event) => this.onWheel(event), { passive: false });
@@ -57,7 +58,7 @@ export class PanZoom {
     const h = height + 2 * MARGIN;
     const { width: pw, height: ph } = this.size;
     const scale = pw && ph ? Math.max(w / pw, h / ph) : 1;
-    const grow = scale < FIT_LARGEST ? FIT_LARGEST / scale : 1;
+    const grow = scale < this.largest ? this.largest / scale : 1;
     this.box = { x: width / 2 - (w * grow) / 2, y: height / 2 - (h * grow) / 2, w: w * grow, h: h * grow };
     this.fitted = true;
     this.apply();

@@ -10,6 +10,9 @@ export class Player {
     this.stepsPerSecond = 2;
     this.loop = 0; // id of the live loop; a loop whose id is stale stops
     this.carry = 0;
+    // (from, to) => the furthest position up to `to` that may be shown now (predict mode
+    // holds a step back until it is answered); null: any.
+    this.gate = null;
   }
 
   reset(length, k = 0) {
@@ -21,7 +24,8 @@ export class Player {
   }
 
   seek(k) {
-    const target = Math.max(0, Math.min(k, this.length));
+    let target = Math.max(0, Math.min(k, this.length));
+    if (this.gate && target > this.k) target = Math.max(this.k, this.gate(this.k, target));
     if (target === this.k) return;
     const previous = this.k;
     this.k = target;
@@ -63,11 +67,14 @@ export class Player {
       this.carry += ((now - last) / 1000) * this.stepsPerSecond;
       last = now;
       const steps = Math.floor(this.carry);
+      let held = false;
       if (steps > 0) {
         this.carry -= steps;
-        this.seek(this.k + steps);
+        const target = Math.min(this.k + steps, this.length);
+        this.seek(target);
+        held = this.k < target;
       }
-      if (this.k >= this.length) {
+      if (this.k >= this.length || held) {
         this.pause();
         return;
       }

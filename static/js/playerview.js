@@ -42,6 +42,11 @@ export class PlayerView {
     this.onStep = onStep;
     this.onNodeHover = onNodeHover;
     this.result = null;
+    this.textScale = 1;
+    // result => {replay, explainer, summary}: what to play instead of the engine's trace
+    // (forward mode plays its tangent passes); null: the trace, then the summary.
+    this.traceFor = null;
+    this.showSummary = true;
     this.replay = null;
     this.view = null;
     this.explainer = null;
@@ -68,8 +73,12 @@ export class PlayerView {
   // Show a new result at step k (or "end"); `refit`: fit the view to it anew.
   show(result, { k = 0, refit = true, textScale = 1 } = {}) {
     this.result = result;
-    this.replay = new Replay(result);
-    this.explainer = new Explainer(result, this.catalog);
+    this.textScale = textScale;
+    const trace = this.traceFor?.(result)
+      || { replay: new Replay(result), explainer: new Explainer(result, this.catalog), summary: true };
+    this.replay = trace.replay;
+    this.explainer = trace.explainer;
+    this.showSummary = trace.summary;
     this.stage.style.setProperty("--text-scale", String(textScale));
     this.graph.build(result, this.replay, textScale);
     this.overview.build(result, this.graph.leftPad, this.graph.bounds);
@@ -78,13 +87,18 @@ export class PlayerView {
     // large one stays an overview: zoomed in, each step of a 1,000-node graph repaints more).
     if (refit) {
       this.panzoom.fitNew({ readable: result.nodes.length <= READABLE_MAX_NODES,
-        first: this.graph.focusArea(result.steps[0]) });
+        first: this.graph.focusArea(this.replay.steps[0]) });
     } else {
       this.panzoom.apply();
     }
     this.summary.set(result);
     this.nodeInfo.setNames(result.nodes);
-    this.player.reset(result.steps.length, k === "end" ? result.steps.length : k);
+    this.player.reset(this.replay.length, k === "end" ? this.replay.length : k);
+  }
+
+  // Show the same result again at step k (a mode now plays another trace of it).
+  refresh(k = 0) {
+    if (this.result) this.show(this.result, { k, refit: false, textScale: this.textScale });
   }
 
   setStale(stale) {
@@ -116,10 +130,20 @@ export class PlayerView {
     renderExplanation(this.stepPanel, text);
     if (k !== previous || rebuilt) this.announce.textContent = text.speech;
     this.timeline.render(k, replay);
-    this.summary.reveal(k === replay.length);
+    this.summary.reveal(this.showSummary && k === replay.length);
     this.root.dataset.phase = replay.phaseAt(k);
     this.nodeInfo.refresh(this.view);
     this.onStep(k, replay.length);
+  }
+
+  // Show step i as a question before it is revealed (predict mode): what it is about
+  // highlighted on the graph, and `text`, its explanation with the asked numbers as "?".
+  ask(i, text) {
+    const step = this.replay.steps[i];
+    this.graph.highlight(step);
+    this.panzoom.reveal(this.graph.focusArea(step));
+    renderExplanation(this.stepPanel, text);
+    this.announce.textContent = text.speech;
   }
 
   // Hover or click a node: its numbers and formulas (and, through onNodeHover, its source).

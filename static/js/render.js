@@ -173,6 +173,11 @@ export class GraphView {
       const shown = `∂ ${edgeText(result.nodes[id].grad ?? 0, "grad")}`;
       if (shown.length > text.length) text = shown;
     }
+    // Forward mode writes each input's tangent there: ∂/∂x 1.
+    for (const name of Object.keys(result.forward_mode?.derivatives || {})) {
+      const shown = `∂/∂${name} 0`;
+      if (shown.length > text.length) text = shown;
+    }
     return Math.ceil(Math.max(measure(text, FONT.grad * s), measure(note, FONT.note * s)));
   }
 
@@ -298,7 +303,7 @@ export class GraphView {
         const n = this.replay.contributions.get(id);
         note = n > 1 ? `${view.arrived.get(id) ?? 0} of ${n} so far` : "so far";
       }
-      setGradLabel(item.grad, `∂ ${edgeText(grad, "grad")}`, note);
+      setGradLabel(item.grad, `${view.prefix ?? "∂ "}${edgeText(grad, "grad")}`, note);
     } else {
       g.removeAttribute("data-grad");
       setLabel(item.grad, "");
@@ -342,6 +347,12 @@ export class GraphView {
         // the edges of a node are numbered consecutively in operand order
         mark(this.edgeEls[this.firstEdge(step.node) + operand]?.g, "current");
       }
+    } else if (step.phase === "forward_mode") {
+      // a tangent step: the node, and the edges whose terms it adds
+      mark(this.nodeEls[step.node]?.g, "current");
+      (step.edges || []).forEach((edge, k) => {
+        if (step.terms[k] !== null) mark(this.edgeEls[edge]?.g, "current");
+      });
     } else if (step.phase === "update") {
       mark(this.nodeEls[step.node]?.g, "current");
     } else if (step.kind === "seed") {
@@ -368,13 +379,21 @@ export class GraphView {
       const bottom = Math.max(...boxes.map((b) => b.y + b.h / 2));
       return { x: left - 40, y: top - 20, w: right - left + 80, h: bottom - top + 40 };
     };
-    if (step.phase === "forward") {
+    if (step.phase === "forward" || (step.phase === "forward_mode" && step.kind === "op")) {
       return { ...area([step.node, ...this.result.nodes[step.node].inputs]), primary: area([step.node]) };
     }
     if (step.phase === "backward" && step.kind !== "seed") {
       return { ...area([step.node, step.source]), primary: area([step.source]) };
     }
     return { ...area([step.node]), primary: area([step.node]) };
+  }
+
+  // Mark a path (its nodes and edges) on the drawing, or clear it with null.
+  markPath(path) {
+    for (const element of this.svg.querySelectorAll(".on-path")) element.classList.remove("on-path");
+    if (!path) return;
+    for (const id of path.nodes) this.nodeEls[id]?.g.classList.add("on-path");
+    for (const id of path.edges) this.edgeEls[id]?.g.classList.add("on-path");
   }
 
   setStale(stale) {

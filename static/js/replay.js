@@ -41,6 +41,23 @@ export class Replay {
     return this.steps[k - 1].phase;
   }
 
+  // Where position k is, for the timeline: [the phase, "step k of n" within it].
+  where(k) {
+    const n = this.length;
+    const forward = this.forwardCount;
+    const backward = this.backwardCount;
+    const phase = this.phaseAt(k);
+    if (k === 0) return ["start", `${n} steps`];
+    if (phase === "forward") return ["forward", `step ${k} of ${forward}`];
+    if (phase === "backward") return ["backward", `step ${k - forward} of ${backward}`];
+    return ["update", `step ${k - forward - backward} of ${n - forward - backward}`];
+  }
+
+  // Where the backward pass begins, as a share of the steps (marked on the scrubber).
+  get split() {
+    return this.length ? this.forwardCount / this.length : 0;
+  }
+
   // A fresh view with nothing revealed but the constants (known before any step).
   emptyView() {
     const view = { values: new Map(), grads: new Map(), edgeGrads: new Map(), arrived: new Map() };

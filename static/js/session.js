@@ -20,8 +20,10 @@ function signature(result) {
 
 export class Session {
   // options(): what else to ask of the engine (the training's seed and rate, the text size,
-  // what the current mode needs); onResult(result): a new result is shown.
-  constructor({ editor, view, training, status, warnings, options, onResult = () => {} }) {
+  // what the current mode needs); onResult(result): a new result is shown; optionRejected():
+  // the engine refused an option, and whether the mode dropped it (then ask again).
+  constructor({ editor, view, training, status, warnings, options, onResult = () => {},
+    optionRejected = () => false }) {
     this.editor = editor;
     this.view = view;
     this.training = training;
@@ -29,6 +31,7 @@ export class Session {
     this.warnings = warnings;
     this.options = options;
     this.onResult = onResult;
+    this.optionRejected = optionRejected;
     this.requestId = 0;
     this.inFlight = null;
     this.timer = 0;
@@ -95,6 +98,10 @@ export class Session {
     }
     if (id !== this.requestId) return; // a newer request is under way
     this.status.textContent = "";
+    if (answer.error?.code === "invalid_option" && this.optionRejected()) {
+      this.run({ step, fresh });
+      return;
+    }
     if (answer.error) {
       const name = spanText(source, answer.error.start, answer.error.end);
       if (VALUE_ERRORS.has(answer.error.code) && editor.inputs.has(name)) {

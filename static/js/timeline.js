@@ -30,23 +30,17 @@ export class Timeline {
     this.scrubber.max = String(n);
     this.scrubber.value = String(k);
     const phase = replay.phaseAt(k);
-    const forward = replay.forwardCount;
-    const backward = replay.backwardCount;
-    let where;
-    if (k === 0) where = ["start", `${n} steps`];
-    else if (phase === "forward") where = ["forward", `step ${k} of ${forward}`];
-    else if (phase === "backward") where = ["backward", `step ${k - forward} of ${backward}`];
-    else where = ["update", `step ${k - forward - backward} of ${n - forward - backward}`];
+    const where = replay.where(k);
     const text = where.join(" · ");
     // The phase part is left out on narrow screens, where the badge beside it says it.
     this.phasePart.textContent = `${where[0]} · `;
     this.rest.textContent = where[1];
-    this.phase.textContent = k === 0 ? "ready" : (k === n ? "done" : phase);
+    this.phase.textContent = k === 0 ? "ready" : (k === n ? "done" : where[0]);
     this.phase.dataset.phase = k === n && n > 0 ? "done" : phase;
     this.scrubber.setAttribute("aria-valuetext", text);
     this.scrubber.dataset.k = String(k);
-    // Where the backward pass begins on the scrubber's track.
-    this.split.style.left = `${n ? (100 * forward) / n : 0}%`;
+    this.split.style.left = `${100 * replay.split}%`;
+    this.split.hidden = !replay.split; // a trace of one phase has no split
     const playing = this.player.playing;
     this.play.textContent = playing ? "❚❚" : "▶";
     this.play.setAttribute("aria-label", playing ? "Pause" : "Play");

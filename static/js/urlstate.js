@@ -4,7 +4,9 @@
 //
 //   ?src=<source>&v.<name>=<number or JSON>&step=<k or end>&mode=<mode>&theme=<light|dark>
 //    &text=<text size>
-// and for a program with parameters its training: &seed=<s>&lr=<η>, and once trained
+// with what the mode needs: predict's tolerance &tol=<significant digits>, the variable
+// whose paths are listed &paths=<name>, the nudge &nudge=<name>&eps=<ε>; and for a program
+// with parameters its training: &seed=<s>&lr=<η>, and once trained
 // &steps=<K>&batch=<b>&trained=1&replay=<recorded step replayed on the graph>. Training
 // is deterministic given these, so opening the link trains again and shows the same numbers.
 
@@ -37,10 +39,11 @@ const value = {
   write: (v) => (Array.isArray(v) ? JSON.stringify(v) : String(v)),
 };
 
-export const MODES = ["step"];
+export const MODES = ["step", "present", "predict", "paths", "nudge", "forward", "print"];
 
 const training = (state) => state.train !== null;
 const trained = (state) => training(state) && state.train.trained;
+const inMode = (mode) => (state) => state.mode === mode;
 
 // path: where the field lives in the state ("train.lr" is state.train.lr); fallback: its
 // value when absent, never written; when: whether it is written at all.
@@ -51,6 +54,10 @@ export const FIELDS = [
   { path: "mode", key: "mode", codec: oneOf(MODES), fallback: "step" },
   { path: "theme", key: "theme", codec: oneOf(["light", "dark"]), fallback: null },
   { path: "textScale", key: "text", codec: finite, fallback: 1 },
+  { path: "tolerance", key: "tol", codec: whole, fallback: null, when: inMode("predict") },
+  { path: "paths", key: "paths", codec: text, fallback: null, when: inMode("paths") },
+  { path: "nudge.variable", key: "nudge", codec: text, fallback: null, when: inMode("nudge") },
+  { path: "nudge.epsilon", key: "eps", codec: finite, fallback: 0, when: inMode("nudge") },
   { path: "train.seed", key: "seed", codec: text, fallback: "", when: training },
   { path: "train.lr", key: "lr", codec: text, fallback: "", when: training },
   { path: "train.steps", key: "steps", codec: text, fallback: "", when: trained },
@@ -59,8 +66,9 @@ export const FIELDS = [
   { path: "train.replayed", key: "replay", codec: whole, fallback: null, when: trained },
 ];
 
-// The training fields are there when the link was taken with the training panel shown.
-const TRAINING_KEYS = ["seed", "lr", "trained"];
+// A group of fields (state.train, state.nudge) is there when one of these keys is: the
+// training's when the link was taken with the training panel shown.
+const GROUPS = { train: ["seed", "lr", "trained"], nudge: ["nudge"] };
 
 function put(state, path, v) {
   const names = path.split(".");
@@ -75,7 +83,8 @@ function get(state, path) {
 
 export function readUrl(location = window.location) {
   const params = new URLSearchParams(location.search);
-  const state = { train: TRAINING_KEYS.some((key) => params.has(key)) ? {} : null };
+  const state = Object.fromEntries(Object.entries(GROUPS).map(([group, keys]) => [
+    group, keys.some((key) => params.has(key)) ? {} : null]));
   for (const field of FIELDS) {
     if (field.prefix) {
       const map = new Map();
@@ -94,11 +103,13 @@ export function readUrl(location = window.location) {
   return state;
 }
 
-// `state` has every field of the table (train: null when the panel is hidden).
-export function writeUrl(state) {
+// `state` has every field of the table (a group null when it has none: train when the panel
+// is hidden, nudge when nothing is nudged). `replace`: make it the address (else only return it).
+export function writeUrl(state, { replace = true } = {}) {
   const params = new URLSearchParams();
   for (const field of FIELDS) {
     if (field.when && !field.when(state)) continue;
+    if (field.path.includes(".") && get(state, field.path.split(".")[0]) === null) continue;
     const v = get(state, field.path);
     if (field.prefix) {
       for (const [name, x] of v) params.set(`${field.prefix}${name}`, field.codec.write(x));
@@ -109,6 +120,6 @@ export function writeUrl(state) {
     if (t !== null) params.set(field.key, t);
   }
   const url = `${window.location.pathname}?${params.toString()}`;
-  window.history.replaceState(null, "", url);
+  if (replace) window.history.replaceState(null, "", url);
   return url;
 }
