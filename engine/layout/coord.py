@@ -26,7 +26,9 @@ POOL_ROUNDS = 400    # pooling rounds before a column is forced into order (neve
 def _isotonic(z: np.ndarray, w: np.ndarray, first: np.ndarray) -> np.ndarray:
     """Weighted non-decreasing regression of z within each run that `first` starts."""
     n = len(z)
-    start = first.copy()
+    if n < 2 or ((z[1:] >= z[:-1]) | first[1:]).all():
+        return z  # already in order
+    start = np.ones(n, dtype=bool)  # every item its own pool at first
     wz = w * z
     for _ in range(POOL_ROUNDS):
         at = np.flatnonzero(start)
@@ -40,6 +42,57 @@ def _isotonic(z: np.ndarray, w: np.ndarray, first: np.ndarray) -> np.ndarray:
     for i in range(1, n):
         if not first[i] and y[i] < y[i - 1]:
             y[i] = y[i - 1]
+    return y
+
+
+def _isotonic_padded(z: np.ndarray, w: np.ndarray, slot: tuple[np.ndarray, np.ndarray],
+                     shape: tuple[int, int]) -> np.ndarray:
+    """The same, for short runs, in one go: y_i = max over j <= i of min over k >= i of the
+    weighted mean of z[j..k] (runs laid out as the rows of a padded matrix)."""
+    runs, width = shape
+    zz, ww = np.zeros(shape), np.zeros(shape)
+    zz[slot], ww[slot] = z, w
+    cw = np.zeros((runs, width + 1))
+    cz = np.zeros((runs, width + 1))
+    np.cumsum(ww, axis=1, out=cw[:, 1:])
+    np.cumsum(ww * zz, axis=1, out=cz[:, 1:])
+    j = np.arange(width)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = (cz[:, None, 1:] - cz[:, :-1, None]) / (cw[:, None, 1:] - cw[:, :-1, None])  # [r, j, k]
+    mean = np.where(j[None, :, None] <= j[None, None, :], mean, np.inf)
+    mean = np.where(np.isnan(mean), np.inf, mean)  # k past the run's end: empty weights
+    low = np.minimum.accumulate(mean[:, :, ::-1], axis=2)[:, :, ::-1]  # min over k >= i
+    low = np.where(j[None, :, None] <= j[None, None, :], low, -np.inf)
+    return low.max(axis=1)[slot]
+
+
+PADDED_MAX = 5_000  # runs x width^2 below which the padded form is used
+
+
+def _place_column(t: list[float], w: list[float], sep: list[float]) -> list[float]:
+    """argmin sum w_i (y_i - t_i)^2 s.t. y_{i+1} - y_i >= sep_i (exact, O(k))."""
+    k = len(t)
+    if k == 1:
+        return [t[0]]
+    off = [0.0] * k
+    for i in range(1, k):
+        off[i] = off[i - 1] + sep[i - 1]
+    bw: list[float] = []  # blocks of equal shifted value z = y - off, kept non-decreasing
+    bs: list[float] = []
+    bn: list[int] = []
+    for i in range(k):
+        cw, cs, cn = w[i], w[i] * (t[i] - off[i]), 1
+        while bw and bs[-1] * cw >= cs * bw[-1]:  # previous mean >= current mean
+            cw += bw.pop()
+            cs += bs.pop()
+            cn += bn.pop()
+        bw.append(cw)
+        bs.append(cs)
+        bn.append(cn)
+    y: list[float] = []
+    for cw, cs, cn in zip(bw, bs, bn, strict=True):
+        z, at = cs / cw, len(y)
+        y.extend(z + off[at + j] for j in range(cn))
     return y
 
 
@@ -75,24 +128,73 @@ class Solver:
             slots = np.flatnonzero(colid % 2 == p)
             items = flat[slots]
             w = weight[items]
-            self.parity.append((items, self.off[slots], first[slots], np.where(w > 0, w, 1e-6), w > 0))
+            run = np.cumsum(first[slots]) - 1
+            lengths = np.bincount(run) if len(run) else np.zeros(0, dtype=np.int64)
+            shape = (len(lengths), int(lengths.max(initial=0)))
+            where = (run, np.arange(len(run)) - np.concatenate([[0], np.cumsum(lengths)])[run])
+            padded = (where, shape) if shape[0] * shape[1] ** 2 <= PADDED_MAX else None
+            self.parity.append((items, self.off[slots], first[slots], np.where(w > 0, w, 1e-6), w > 0,
+                                padded))
 
-    def solve(self, sweeps: int, tol: float = 0.05) -> np.ndarray:
+    def solve(self, sweeps: int, tol: float = 0.25) -> np.ndarray:
         y = self.y0.copy()
         for _ in range(sweeps):
             moved = 0.0
-            for items, off, first, w, tied in self.parity:
+            for items, off, first, w, tied, padded in self.parity:
                 if not len(items):
                     continue
                 pull = np.bincount(self.src, self.tw * (y[self.dst] + self.toff), minlength=self.n)
                 old = y[items]
                 target = np.where(tied, pull[items] / w, old)
-                new = _isotonic(old + OMEGA * (target - old) - off, w, first) + off
+                z = old + OMEGA * (target - old) - off
+                if padded is not None and not ((z[1:] >= z[:-1]) | first[1:]).all():
+                    new = _isotonic_padded(z, w, *padded) + off
+                else:
+                    new = _isotonic(z, w, first) + off
                 moved = max(moved, float(np.abs(new - old).max()))
                 y[items] = new
             if moved < tol:
                 break
         return y
+
+    def solve_sequential(self, sweeps: int, tol: float = 0.25) -> np.ndarray:
+        """The same program for a small drawing, in Python: column after column, back and
+        forth (Gauss-Seidel carries a change across the drawing in one sweep; on a few dozen
+        items this costs less than numpy's calls)."""
+        n = self.n
+        nbrs: list[list[tuple[int, float, float]]] = [[] for _ in range(n)]
+        for i, j, off, wt in zip(self.src.tolist(), self.dst.tolist(), self.toff.tolist(), self.tw.tolist(),
+                                 strict=True):
+            nbrs[i].append((j, off, wt))
+        flat, first, off = self.flat.tolist(), self.first.tolist(), self.off.tolist()
+        cols, seps = [], []
+        for k, v in enumerate(flat):
+            if first[k]:
+                cols.append([])
+                seps.append([])
+            elif cols[-1]:
+                seps[-1].append(off[k] - off[k - 1])
+            cols[-1].append(v)
+        y = self.y0.tolist()
+        for sweep in range(sweeps):
+            moved = 0.0
+            for c in (range(len(cols)) if sweep % 2 == 0 else range(len(cols) - 1, -1, -1)):
+                t, w = [], []
+                for v in cols[c]:
+                    sw = st = 0.0
+                    for j, o, wt in nbrs[v]:
+                        sw += wt
+                        st += wt * (y[j] + o)
+                    if sw == 0.0:  # no edges: stay put
+                        sw, st = 1e-6, 1e-6 * y[v]
+                    t.append(st / sw)
+                    w.append(sw)
+                for v, nv in zip(cols[c], _place_column(t, w, seps[c]), strict=True):
+                    moved = max(moved, abs(nv - y[v]))
+                    y[v] = nv
+            if moved < tol:
+                break
+        return np.asarray(y)
 
     def objective(self, y: np.ndarray) -> float:
         d = y[self.src] - y[self.dst] - self.toff

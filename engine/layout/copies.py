@@ -18,11 +18,12 @@ import numpy as np
 from .layered import Layered, Order
 
 
-def _pairs(seg: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Unordered pairs of segments of `seg` with different owners."""
-    a, b = np.repeat(seg, len(seg)), np.tile(seg, len(seg))
-    keep = (a < b) & (owner[a] != owner[b])
-    return a[keep], b[keep]
+def _within(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every ordered pair (i, j) of indices of the same run [start, start + length)."""
+    squares = lengths * lengths
+    run = np.repeat(np.arange(len(lengths)), squares)
+    k = np.arange(int(squares.sum())) - np.repeat(np.cumsum(squares) - squares, squares)
+    return starts[run] + k // lengths[run], starts[run] + k % lengths[run]
 
 
 def pair_count(lg: Layered) -> int:
@@ -62,56 +63,43 @@ class Copies:
         self.local = np.arange(n) - self.off[row_of_slot]
         f = np.arange(max(n - 1, 0))
         same = row_of_slot[f] == row_of_slot[f + 1]
-        self.adjacent = {(p, q): f[same & (row_of_slot[f] % 2 == p) & (self.local[f] % 2 == q)]
-                         for p in (0, 1) for q in (0, 1)}
+        self.pairs = []  # per parity: adjacent slot pairs, and whether the next / previous overlaps
+        for p in (0, 1):
+            g = f[same & (row_of_slot[f] % 2 == p)]
+            self.pairs.append((g, np.append(g[1:] == g[:-1] + 1, False), np.append(False, g[1:] == g[:-1] + 1)))
         self.base_item, self.lid, self.lid_s = cbase[layer], lid, lid * size[layer]
+        self.lid_list, self.off_list = lid.tolist(), self.off.tolist()
         self.order = np.stack([np.asarray([v for row in st for v in row], dtype=np.int64) for st in starts])
         self._resize()
 
     def _pair_tables(self, lid: np.ndarray, cbase: np.ndarray, gaps: np.ndarray) -> None:
-        """Per parity: the segment pairs whose comparison fills each cell of c."""
+        """Per parity: the segment pairs whose comparison fills each cell of c, the port
+        crossings apart."""
         su, sv, sp, size, m = self.su, self.sv, self.sp, self.size, self.m
-        a_s, b_s, ab_s, ba_s, sa_s, sb_s = ([[], []] for _ in range(6))
-        for r in range(self.n_layers):
-            p, s = r % 2, size[r]
-            sides = []
-            if r > 0:
-                sides.append((np.arange(gaps[r - 1], gaps[r]), sv, 0))
-            if r + 1 < self.n_layers:
-                sides.append((np.arange(gaps[r], gaps[r + 1]), su, m))
-            for seg, owner, shift in sides:
-                if len(seg) < 2:
-                    continue
-                a, b = _pairs(seg, owner)
-                a_s[p].append(a + shift)
-                b_s[p].append(b + shift)
-                ab_s[p].append(cbase[r] + lid[owner[a]] * s + lid[owner[b]])
-                ba_s[p].append(cbase[r] + lid[owner[b]] * s + lid[owner[a]])
-                if shift == 0:  # into the same node: crossings at its ports, fixed here
-                    x, y = np.repeat(seg, len(seg)), np.tile(seg, len(seg))
-                    same = (sv[x] == sv[y]) & (sp[x] > sp[y])
-                    sa_s[p].append(su[x[same]])
-                    sb_s[p].append(su[y[same]])
-
-        def cat(parts: list) -> np.ndarray:
-            return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-
-        self.pa, self.pb = [cat(a_s[p]) for p in (0, 1)], [cat(b_s[p]) for p in (0, 1)]
-        self.cell_ab, self.cell_ba = [cat(ab_s[p]) for p in (0, 1)], [cat(ba_s[p]) for p in (0, 1)]
-        self.port_a, self.port_b = [cat(sa_s[p]) for p in (0, 1)], [cat(sb_s[p]) for p in (0, 1)]
-        self.cell_items = []
+        a, b = _within(gaps[:-1], np.diff(gaps))
+        gap = self.layer[su[a]] if len(a) else a
+        ports = (sv[a] == sv[b]) & (sp[a] > sp[b])
+        self.port_a, self.port_b = ([su[a[ports & ((gap + 1) % 2 == p)]] for p in (0, 1)],
+                                    [su[b[ports & ((gap + 1) % 2 == p)]] for p in (0, 1)])
+        a, b, gap = a[a < b], b[a < b], gap[a < b]
+        sides = []
+        for owner, other, row, shift in ((sv, su, gap + 1, 0), (su, None, gap, m)):
+            # left side of layer gap+1, right side of layer gap; two segments from the same
+            # upper item never cross on the left side, whatever the order
+            keep = owner[a] != owner[b]
+            if other is not None:
+                keep &= other[a] != other[b]
+            x, y, r = owner[a[keep]], owner[b[keep]], row[keep]
+            sides.append((r % 2, (a[keep] + shift, b[keep] + shift, cbase[r] + lid[x] * size[r] + lid[y],
+                                   cbase[r] + lid[y] * size[r] + lid[x], x, y)))
+        # per parity: key index of each pair's two segments, the cells of (x above y) and
+        # (y above x), and the owners x and y
+        par = np.concatenate([side[0] for side in sides])
+        cols = [np.concatenate([side[1][i] for side in sides]) for i in range(6)]
+        self.tables = []
         for p in (0, 1):
-            a_i, b_i, c_i = [], [], []
-            for r in range(p, self.n_layers, 2):
-                items = np.flatnonzero(self.layer == r)
-                if len(items) < 2:
-                    continue
-                x, y = np.repeat(items, len(items)), np.tile(items, len(items))
-                x, y = x[x != y], y[x != y]
-                a_i.append(x)
-                b_i.append(y)
-                c_i.append(cbase[r] + lid[x] * size[r] + lid[y])
-            self.cell_items.append((cat(a_i), cat(b_i), cat(c_i)))
+            at = np.flatnonzero(par == p)
+            self.tables.append(tuple(c[at] for c in cols))
 
     def _sweep_tables(self, lid: np.ndarray, gaps: np.ndarray, frac: np.ndarray) -> None:
         """Per layer and direction: the segments a barycentre reads, and who can move."""
@@ -119,20 +107,28 @@ class Copies:
         deg_up = np.bincount(sv, minlength=self.n)
         deg_down = np.bincount(su, minlength=self.n)
         self.down_rows, self.up_rows = [], []
+        self.down_lists, self.up_lists = [], []  # the same as lists, for one copy in Python
         for r in range(self.n_layers):
             if self.size[r] < 2:
                 continue
             if r > 0 and gaps[r] > gaps[r - 1]:
                 g = slice(gaps[r - 1], gaps[r])
                 self.down_rows.append((r, lid[sv[g]], su[g], None, deg_up))
+                self.down_lists.append((r, list(zip(lid[sv[g]].tolist(), su[g].tolist(), [0.0] * (g.stop - g.start),
+                                                    strict=True))))
             if r + 1 < self.n_layers and gaps[r + 1] > gaps[r]:
                 g = slice(gaps[r], gaps[r + 1])
                 self.up_rows.append((r, lid[su[g]], sv[g], frac[g], deg_down))
+                self.up_lists.append((r, list(zip(lid[su[g]].tolist(), sv[g].tolist(), frac[g].tolist(),
+                                                  strict=True))))
+        self.deg_lists = (deg_up.tolist(), deg_down.tolist())
 
     def _resize(self) -> None:
         k = self.k = len(self.order)
         self.k_cells = (np.arange(k) * self.cells)[:, None]
         self.rows_k = np.arange(k)[:, None]
+        # per parity: each pair's two cells in every copy's block of c
+        self.cells_k = [(self.k_cells + t[2], self.k_cells + t[3]) for t in self.tables]
         self.pos = np.zeros((k, self.n), dtype=np.int64)
         self.pos[self.rows_k, self.order] = self.local
 
@@ -145,59 +141,64 @@ class Copies:
         self.order = order.copy()
         self._resize()
 
-    def costs(self, p: int) -> np.ndarray:
-        """c of every layer of parity p, all copies, flat (copy, layer block, a, b)."""
+    def costs(self, p: int, count: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+        """c of every layer of parity p, all copies, flat (copy, layer block, a, b); with
+        `count`, also every copy's crossing count (each gap borders one layer of parity p)."""
         pos = self.pos
-        keys = np.concatenate([pos[:, self.su], pos[:, self.sv] * self.stride + self.sp], axis=1)
-        a, b = self.pa[p], self.pb[p]
+        a, b, _, _, x, y = self.tables[p]
+        total = None
+        if count:
+            total = np.zeros(self.k, dtype=np.int64)
+            if len(self.port_a[p]):
+                total += (pos[:, self.port_a[p]] < pos[:, self.port_b[p]]).sum(axis=1)
         if not len(a):
-            return np.zeros(self.k * self.cells, dtype=np.int64)
-        ka, kb = keys[:, a], keys[:, b]
-        cell = np.where(ka > kb, self.cell_ab[p], self.cell_ba[p]) + self.k_cells
-        return np.bincount(cell[ka != kb], minlength=self.k * self.cells)
+            return np.zeros(self.k * self.cells, dtype=np.int64), total
+        keys = np.concatenate([pos[:, self.su], pos[:, self.sv] * self.stride + self.sp], axis=1)
+        above = keys[:, a] > keys[:, b]
+        if count:
+            total += (above == (pos[:, x] < pos[:, y])).sum(axis=1)
+        ab, ba = self.cells_k[p]
+        return np.bincount(np.where(above, ab, ba).ravel(), minlength=self.k * self.cells), total
 
-    def crossings(self, c: np.ndarray, p: int) -> np.ndarray:
-        """Every copy's total count, from the pair costs of parity p: c[a][b] over every
-        pair a above b of those layers, plus the crossings at ports."""
-        pos = self.pos
-        a, b, cell = self.cell_items[p]
-        total = (c[self.k_cells + cell] * (pos[:, a] < pos[:, b])).sum(axis=1)
-        if len(self.port_a[p]):
-            total += (pos[:, self.port_a[p]] < pos[:, self.port_b[p]]).sum(axis=1)
-        return total
-
-    def exchange(self, p: int, c: np.ndarray, equal: bool, max_passes: int = 24) -> np.ndarray:
+    def exchange(self, p: int, c: np.ndarray, equal: bool, max_passes: int = 8) -> np.ndarray:
         """Adjacent exchanges in the layers of parity p until none gains; the gain per copy.
-        With `equal`, the first passes also swap pairs that cost the same (off plateaus)."""
+        Each pass swaps, of the pairs that gain, those that gain at least as much as the
+        pairs they overlap (so the swaps of a pass never share an item). With `equal`, the
+        first pass also swaps pairs that cost the same (off plateaus)."""
         gain = np.zeros(self.k, dtype=np.int64)
-        quiet = 0
+        f, after, before = self.pairs[p]
+        if not len(f):
+            return gain
         for it in range(max_passes):
-            q = it % 2
-            f = self.adjacent[(p, q)]
-            if len(f):
-                a, b = self.order[:, f], self.order[:, f + 1]
-                base = self.k_cells + self.base_item[a]
-                keep = c[base + self.lid_s[a] + self.lid[b]]
-                swap = c[base + self.lid_s[b] + self.lid[a]]
-                do = swap < keep
-                if equal and it < 2:
-                    do |= (swap == keep) & (keep > 0)
-            if not len(f) or not do.any():
-                quiet += 1
-                if quiet >= 2:
-                    break
-                continue
-            quiet = 0
-            gain += ((keep - swap) * do).sum(axis=1)
-            upper, lower = np.where(do, b, a), np.where(do, a, b)
-            self.order[:, f], self.order[:, f + 1] = upper, lower
-            self.pos[self.rows_k, upper] = self.local[f]
-            self.pos[self.rows_k, lower] = self.local[f] + 1
+            a, b = self.order[:, f], self.order[:, f + 1]
+            base = self.k_cells + self.base_item[a]
+            keep = c[base + self.lid_s[a] + self.lid[b]]
+            swap = c[base + self.lid_s[b] + self.lid[a]]
+            score = keep - swap
+            want = score > 0
+            if equal and it == 0:
+                want |= (score == 0) & (keep > 0)
+            if not want.any():
+                break
+            score = np.where(want, score, -1)
+            left = np.zeros_like(want)
+            left[:, 1:] = before[1:] & (score[:, :-1] >= score[:, 1:])
+            right = np.zeros_like(want)
+            right[:, :-1] = after[:-1] & (score[:, 1:] > score[:, :-1])
+            do = want & ~left & ~right
+            gain += (score * do).sum(axis=1)
+            k, i = np.nonzero(do)
+            slot, up, down = f[i], b[k, i], a[k, i]
+            self.order[k, slot], self.order[k, slot + 1] = up, down
+            self.pos[k, up], self.pos[k, down] = self.local[slot], self.local[slot] + 1
         return gain
 
     def sweep(self, down: bool) -> None:
         """One barycentre pass, layer after layer; items with no neighbour on that side keep
         their slot."""
+        if self.k == 1:
+            self._sweep_one(down)
+            return
         k, pos = self.k, self.pos
         for r, own, other, frac, deg in (self.down_rows if down else reversed(self.up_rows)):
             s = int(self.size[r])
@@ -211,13 +212,70 @@ class Copies:
             if m < 2:
                 continue
             items = row[movable].reshape(k, m)
-            bary = np.take_along_axis(sums, self.lid[items], 1) / d[movable].reshape(k, m)
-            moved = np.take_along_axis(items, np.argsort(bary, axis=1, kind="stable"), 1)
+            bary = sums[self.rows_k, self.lid[items]] / d[movable].reshape(k, m)
+            moved = items[self.rows_k, np.argsort(bary, axis=1, kind="stable")]
             if m == s:
                 row[:] = moved
             else:
                 row[movable] = moved.ravel()
-            pos[self.rows_k, row] = np.arange(s)
+            pos[self.rows_k, row] = self.local[lo:hi]
+
+    def sift(self, p: int, c: np.ndarray) -> int:
+        """Copy 0 only: every item of every layer of parity p moved to its best slot in its
+        layer, the others kept in order (exact gains from c); the gain."""
+        order = self.order[0].tolist()
+        lid = self.lid_list
+        gain = 0
+        for r in range(p, self.n_layers, 2):
+            s = int(self.size[r])
+            if s < 3:
+                continue
+            lo = self.off_list[r]
+            base = int(self.base_item[order[lo]])
+            block = c[base:base + s * s].reshape(s, s)
+            diff = (block.T - block).tolist()  # diff[v][w]: change when v moves below w
+            perm = [lid[v] for v in order[lo:lo + s]]
+            for v in list(perm):
+                here = perm.index(v)
+                dv = diff[v]
+                acc, best, best_at, at_here, k = 0, 0, 0, 0, 0
+                for w in perm:
+                    if w == v:
+                        at_here = acc
+                        continue
+                    acc += dv[w]
+                    k += 1
+                    if acc < best:
+                        best, best_at = acc, k
+                if best < at_here:
+                    gain += at_here - best
+                    perm.pop(here)
+                    perm.insert(best_at, v)
+            by_lid = {lid[v]: v for v in order[lo:lo + s]}
+            order[lo:lo + s] = [by_lid[i] for i in perm]
+        if gain:
+            self.order[0] = order
+            self._resize()
+        return gain
+
+    def _sweep_one(self, down: bool) -> None:
+        """The same for a single copy, in Python (cheaper than numpy on small layers)."""
+        order, pos = self.order[0].tolist(), self.pos[0].tolist()
+        lid, off = self.lid_list, self.off_list
+        deg = self.deg_lists[0 if down else 1]
+        for r, segs in (self.down_lists if down else reversed(self.up_lists)):
+            sums = [0.0] * (off[r + 1] - off[r])
+            for owner, other, frac in segs:
+                sums[owner] += pos[other] + frac
+            slots = [i for i in range(off[r], off[r + 1]) if deg[order[i]]]
+            if len(slots) < 2:
+                continue
+            moved = sorted((sums[lid[order[i]]] / deg[order[i]], n, order[i]) for n, i in enumerate(slots))
+            for i, (_, _, v) in zip(slots, moved, strict=True):
+                order[i] = v
+                pos[v] = i - off[r]
+        self.order[0] = order
+        self.pos[0] = pos
 
     def rows(self, which: int) -> Order:
         order = self.order[which].tolist()

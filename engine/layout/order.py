@@ -26,11 +26,11 @@ from .layered import Layered, Order
 from .starts import starts
 
 PAIR_LIMIT = 400_000   # segment pairs compared per step, beyond which large.py takes over
-POLISH = 3             # exchange rounds on the winner
-# The budget and the cost model, in µs as measured on a 2-core machine (the model only has
-# to rank schedules; the bench checks the time).
-BUDGET_BASE, BUDGET_PER_ITEM, BUDGET_MAX = 600.0, 14.0, 40_000.0
-CALL_US, ELEMENT_US = 1.6, 0.004
+POLISH = 2             # sifting and exchange rounds on the winner
+ROUNDS = 1             # exchange rounds after the first, alternating parities, per iteration
+# The budget, in µs of this machine (2 shared cores), from the layered graph's items: dot's
+# own time grows faster than linearly, and so may ours.
+BUDGET_BASE, BUDGET_PER_ITEM, BUDGET_PER_ITEM2, BUDGET_MAX = 300.0, 15.0, 0.03, 300_000.0
 
 
 @dataclass(frozen=True)
@@ -41,45 +41,44 @@ class Schedule:
     final_iters: int
 
 
-FULL = Schedule(8, 3, 2, 8)
+# From the fullest search down; a graph gets the first that fits its budget.
+SCHEDULES = (Schedule(8, 3, 2, 8), Schedule(8, 2, 2, 6), Schedule(6, 2, 2, 5), Schedule(4, 2, 1, 5),
+             Schedule(3, 2, 1, 4), Schedule(2, 2, 1, 3), Schedule(1, 1, 1, 3), Schedule(1, 1, 1, 1))
 
 
-def iteration_cost(lg: Layered, copies: int, pairs: int) -> float:
-    """Estimated µs of one iteration (sweep, two exchange rounds, a count) over `copies`."""
-    rows = sum(1 for r in np.bincount(np.asarray(lg.layer), minlength=lg.n_layers) if r > 1)
-    calls = 14 * 2 * rows + 120
-    elements = copies * (4 * pairs + 60 * lg.n_items)
-    return calls * CALL_US + elements * ELEMENT_US
+def search_cost(lg: Layered, pairs: int, s: Schedule) -> float:
+    """Estimated µs of a schedule (measured: numpy calls per busy layer, and work per copy
+    proportional to the segment pairs compared and the items moved)."""
+    items = lg.n_items
+    rows = int((np.bincount(np.asarray(lg.layer, dtype=np.int64), minlength=lg.n_layers) > 1).sum())
+
+    def iteration(k: int) -> float:
+        sweep = 12 * rows if k > 1 else 2 * rows + 0.3 * items
+        return 40 + sweep + k * (0.03 * pairs + 0.3 * items)
+
+    setup = 200 + 2 * items + 0.02 * pairs + s.screen_copies * (60 + 0.6 * items)
+    return (setup + s.screen_iters * iteration(s.screen_copies)
+            + (s.final_iters + POLISH) * iteration(s.final_copies))
 
 
 def schedule(lg: Layered, pairs: int) -> Schedule:
-    """The fullest search the budget allows, trimmed step by step."""
-    budget = min(BUDGET_MAX, BUDGET_BASE + BUDGET_PER_ITEM * lg.n_items)
-    s = FULL
-
-    def cost(s: Schedule) -> float:
-        return (s.screen_iters * iteration_cost(lg, s.screen_copies, pairs)
-                + (s.final_iters + POLISH) * iteration_cost(lg, s.final_copies, pairs))
-
-    trims = [Schedule(8, 3, 2, 6), Schedule(6, 2, 2, 6), Schedule(4, 2, 2, 6), Schedule(4, 2, 1, 6),
-             Schedule(2, 2, 1, 6), Schedule(2, 2, 1, 4), Schedule(1, 2, 1, 3), Schedule(1, 1, 1, 2)]
-    for smaller in trims:
-        if cost(s) <= budget:
-            break
-        s = smaller
-    return s
+    """The fullest search the budget allows."""
+    items = lg.n_items
+    budget = min(BUDGET_MAX, BUDGET_BASE + BUDGET_PER_ITEM * items + BUDGET_PER_ITEM2 * items * items)
+    return next((s for s in SCHEDULES if search_cost(lg, pairs, s) <= budget), SCHEDULES[-1])
 
 
 def order_layers(lg: Layered, inputs: list[list[int]], output: int) -> tuple[Order, int]:
     """Rows of items top to bottom per layer, and their crossing count."""
-    if all(c < 2 for c in np.bincount(np.asarray(lg.layer, dtype=np.int64), minlength=lg.n_layers)):
-        return starts(lg, inputs, output, 1)[0], 0
+    uses = np.bincount(np.asarray([u for args in inputs for u in args], dtype=np.int64), minlength=lg.n_real)
+    if (uses <= 1).all() or (np.bincount(np.asarray(lg.layer, dtype=np.int64)) < 2).all():
+        return starts(lg, inputs, output, 1)[0], 0  # a tree: the DFS order is planar
     pairs = pair_count(lg)
     if pairs > PAIR_LIMIT:
         return _large(lg, inputs, output)
     plan = schedule(lg, pairs)
     cp = Copies(lg, starts(lg, inputs, output, plan.screen_copies))
-    best_cr = cp.crossings(cp.costs(0), 0)
+    best_cr = cp.costs(0, count=True)[1]
     best = cp.order.copy()
     total_iters = plan.screen_iters + plan.final_iters
     for it in range(total_iters):
@@ -92,9 +91,14 @@ def order_layers(lg: Layered, inputs: list[list[int]], output: int) -> tuple[Ord
         p = it % 2
         cp.sweep(down=p == 0)
         equal = it % 4 >= 2
-        c = cp.costs(p)
-        cur = cp.crossings(c, p) - cp.exchange(p, c, equal)
-        cur = cur - cp.exchange(1 - p, cp.costs(1 - p), equal)
+        c, cur = cp.costs(p, count=True)
+        cur = cur - cp.exchange(p, c, equal)
+        for r in range(ROUNDS):
+            q = (1 - p) if r % 2 == 0 else p
+            gain = cp.exchange(q, cp.costs(q)[0], equal and r == 0)
+            cur = cur - gain
+            if not gain.any():
+                break
         better = cur < best_cr
         best[better] = cp.order[better]
         best_cr = np.minimum(best_cr, cur)
@@ -102,11 +106,15 @@ def order_layers(lg: Layered, inputs: list[list[int]], output: int) -> tuple[Ord
     cp.set_orders(best[k:k + 1])
     crossings = int(best_cr[k])
     for _ in range(POLISH):
-        if crossings == 0:
-            break
-        gain = int(cp.exchange(0, cp.costs(0), False)[0]) + int(cp.exchange(1, cp.costs(1), False)[0])
+        gain = 0
+        for p in (0, 1):
+            if crossings - gain == 0:
+                break
+            c = cp.costs(p)[0]
+            gain += cp.sift(p, c)
+            gain += int(cp.exchange(p, cp.costs(p)[0], False)[0])
         crossings -= gain
-        if gain == 0:
+        if gain == 0 or crossings == 0:
             break
     return cp.rows(0), crossings
 

@@ -60,7 +60,11 @@ def dfs_order(lg: Layered, inputs: list[list[int]], output: int, flip: bool) -> 
 
 def starts(lg: Layered, inputs: list[list[int]], output: int, count: int) -> list[Order]:
     """`count` starting orders, the most promising first."""
-    out = [dfs_order(lg, inputs, output, False), dfs_order(lg, inputs, output, True), id_order(lg)]
+    out = [dfs_order(lg, inputs, output, False)]
+    if count > 1:
+        out.append(dfs_order(lg, inputs, output, True))
+    if count > 2:
+        out.append(id_order(lg))
     rng = random.Random(SEED)
     while len(out) < count:
         rows = id_order(lg)
