@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import rowsearch
 from .layered import Layered, Order
 
 
@@ -220,39 +221,24 @@ class Copies:
                 row[movable] = moved.ravel()
             pos[self.rows_k, row] = self.local[lo:hi]
 
-    def sift(self, p: int, c: np.ndarray) -> int:
-        """Copy 0 only: every item of every layer of parity p moved to its best slot in its
-        layer, the others kept in order (exact gains from c); the gain."""
+    def polish(self, p: int, c: np.ndarray) -> int:
+        """Copy 0 only: every layer of parity p of 2 or more items reordered by rowsearch
+        (exact gains from c); the gain."""
         order = self.order[0].tolist()
         lid = self.lid_list
         gain = 0
         for r in range(p, self.n_layers, 2):
             s = int(self.size[r])
-            if s < 3:
+            if s < 2:
                 continue
             lo = self.off_list[r]
             base = int(self.base_item[order[lo]])
-            block = c[base:base + s * s].reshape(s, s)
-            diff = (block.T - block).tolist()  # diff[v][w]: change when v moves below w
-            perm = [lid[v] for v in order[lo:lo + s]]
-            for v in list(perm):
-                here = perm.index(v)
-                dv = diff[v]
-                acc, best, best_at, at_here, k = 0, 0, 0, 0, 0
-                for w in perm:
-                    if w == v:
-                        at_here = acc
-                        continue
-                    acc += dv[w]
-                    k += 1
-                    if acc < best:
-                        best, best_at = acc, k
-                if best < at_here:
-                    gain += at_here - best
-                    perm.pop(here)
-                    perm.insert(best_at, v)
-            by_lid = {lid[v]: v for v in order[lo:lo + s]}
-            order[lo:lo + s] = [by_lid[i] for i in perm]
+            block = c[base:base + s * s].reshape(s, s).tolist()
+            perm, g = rowsearch.improve(block, [lid[v] for v in order[lo:lo + s]])
+            if g:
+                gain += g
+                by_lid = {lid[v]: v for v in order[lo:lo + s]}
+                order[lo:lo + s] = [by_lid[i] for i in perm]
         if gain:
             self.order[0] = order
             self._resize()

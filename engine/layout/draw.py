@@ -33,7 +33,7 @@ DUMMY_BUDGET = 30_000   # beyond this many dummies the longest edges go over the
 TEXT_SCALES = (0.5, 3.0)  # the text scales a layout accepts
 SWEEP_ITEMS = 120_000   # item updates the coordinate sweeps may make (at most MAX_SWEEPS sweeps)
 MAX_SWEEPS = 8
-SMALL_ITEMS, SMALL_SWEEPS = 100, 40  # up to this many items the sequential solver runs in Python
+SMALL_ITEMS, SMALL_SWEEPS = 40, 30  # up to this many items the sequential solver runs in Python
 
 
 def _check(inputs: Sequence[Sequence[int]], kinds: Sequence[str], labels: Sequence[str],

@@ -61,10 +61,14 @@ def search_cost(lg: Layered, pairs: int, s: Schedule) -> float:
             + (s.final_iters + POLISH) * iteration(s.final_copies))
 
 
+def budget_us(items: int) -> float:
+    """The search's budget for a layered graph of `items` items, in µs."""
+    return min(BUDGET_MAX, BUDGET_BASE + BUDGET_PER_ITEM * items + BUDGET_PER_ITEM2 * items * items)
+
+
 def schedule(lg: Layered, pairs: int) -> Schedule:
     """The fullest search the budget allows."""
-    items = lg.n_items
-    budget = min(BUDGET_MAX, BUDGET_BASE + BUDGET_PER_ITEM * items + BUDGET_PER_ITEM2 * items * items)
+    budget = budget_us(lg.n_items)
     return next((s for s in SCHEDULES if search_cost(lg, pairs, s) <= budget), SCHEDULES[-1])
 
 
@@ -111,7 +115,7 @@ def order_layers(lg: Layered, inputs: list[list[int]], output: int) -> tuple[Ord
             if crossings - gain == 0:
                 break
             c = cp.costs(p)[0]
-            gain += cp.sift(p, c)
+            gain += cp.polish(p, c)
             gain += int(cp.exchange(p, cp.costs(p)[0], False)[0])
         crossings -= gain
         if gain == 0 or crossings == 0:
