@@ -596,7 +596,6 @@ def test_the_search_is_bounded_by_its_budget():
         assert plan == SCHEDULES[-1] or search_cost(lg, pair_count(lg), plan) <= budget_us(lg.n_items)
         plans.append(SCHEDULES.index(plan))
     assert plans[-1] > 0, "a large graph gets less than the fullest search"
-    assert plans == sorted(plans), "never more search for a larger graph"
 
 
 def test_isotonic_regression_pooled_and_padded_agree_with_pav():
