@@ -69,33 +69,6 @@ def _isotonic_padded(z: np.ndarray, w: np.ndarray, slot: tuple[np.ndarray, np.nd
 PADDED_MAX = 5_000  # runs x width^2 below which the padded form is used
 
 
-def _place_column(t: list[float], w: list[float], sep: list[float]) -> list[float]:
-    """argmin sum w_i (y_i - t_i)^2 s.t. y_{i+1} - y_i >= sep_i (exact, O(k))."""
-    k = len(t)
-    if k == 1:
-        return [t[0]]
-    off = [0.0] * k
-    for i in range(1, k):
-        off[i] = off[i - 1] + sep[i - 1]
-    bw: list[float] = []  # blocks of equal shifted value z = y - off, kept non-decreasing
-    bs: list[float] = []
-    bn: list[int] = []
-    for i in range(k):
-        cw, cs, cn = w[i], w[i] * (t[i] - off[i]), 1
-        while bw and bs[-1] * cw >= cs * bw[-1]:  # previous mean >= current mean
-            cw += bw.pop()
-            cs += bs.pop()
-            cn += bn.pop()
-        bw.append(cw)
-        bs.append(cs)
-        bn.append(cn)
-    y: list[float] = []
-    for cw, cs, cn in zip(bw, bs, bn, strict=True):
-        z, at = cs / cw, len(y)
-        y.extend(z + off[at + j] for j in range(cn))
-    return y
-
-
 class Solver:
     """The program of one drawing: its columns, separations and terms."""
 
@@ -156,45 +129,6 @@ class Solver:
             if moved < tol:
                 break
         return y
-
-    def solve_sequential(self, sweeps: int, tol: float = 0.25) -> np.ndarray:
-        """The same program for a small drawing, in Python: column after column, back and
-        forth (Gauss-Seidel carries a change across the drawing in one sweep; on a few dozen
-        items this costs less than numpy's calls)."""
-        n = self.n
-        nbrs: list[list[tuple[int, float, float]]] = [[] for _ in range(n)]
-        for i, j, off, wt in zip(self.src.tolist(), self.dst.tolist(), self.toff.tolist(), self.tw.tolist(),
-                                 strict=True):
-            nbrs[i].append((j, off, wt))
-        flat, first, off = self.flat.tolist(), self.first.tolist(), self.off.tolist()
-        cols, seps = [], []
-        for k, v in enumerate(flat):
-            if first[k]:
-                cols.append([])
-                seps.append([])
-            elif cols[-1]:
-                seps[-1].append(off[k] - off[k - 1])
-            cols[-1].append(v)
-        y = self.y0.tolist()
-        for sweep in range(sweeps):
-            moved = 0.0
-            for c in (range(len(cols)) if sweep % 2 == 0 else range(len(cols) - 1, -1, -1)):
-                t, w = [], []
-                for v in cols[c]:
-                    sw = st = 0.0
-                    for j, o, wt in nbrs[v]:
-                        sw += wt
-                        st += wt * (y[j] + o)
-                    if sw == 0.0:  # no edges: stay put
-                        sw, st = 1e-6, 1e-6 * y[v]
-                    t.append(st / sw)
-                    w.append(sw)
-                for v, nv in zip(cols[c], _place_column(t, w, seps[c]), strict=True):
-                    moved = max(moved, abs(nv - y[v]))
-                    y[v] = nv
-            if moved < tol:
-                break
-        return np.asarray(y)
 
     def objective(self, y: np.ndarray) -> float:
         d = y[self.src] - y[self.dst] - self.toff

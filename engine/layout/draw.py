@@ -33,7 +33,6 @@ DUMMY_BUDGET = 30_000   # beyond this many dummies the longest edges go over the
 TEXT_SCALES = (0.5, 3.0)  # the text scales a layout accepts
 SWEEP_ITEMS = 120_000   # item updates the coordinate sweeps may make (at most MAX_SWEEPS sweeps)
 MAX_SWEEPS = 8
-SMALL_ITEMS, SMALL_SWEEPS = 40, 30  # up to this many items the sequential solver runs in Python
 
 
 def _check(inputs: Sequence[Sequence[int]], kinds: Sequence[str], labels: Sequence[str],
@@ -98,10 +97,7 @@ def _layout(ins: list[list[int]], kinds: list[str], output: int, sizes: list[tup
     cl = build_columns(lg, rows, ins, sizes, graded, edge_label_chars, text_scale)
     n_items = len(cl.half)
     solver = Solver(cl.cols, cl.half, cl.pad, cl.terms)
-    if n_items <= SMALL_ITEMS:
-        y = solver.solve_sequential(SMALL_SWEEPS)
-    else:
-        y = solver.solve(min(MAX_SWEEPS, max(2, SWEEP_ITEMS // n_items)))
+    y = solver.solve(min(MAX_SWEEPS, max(2, SWEEP_ITEMS // n_items)))
     ti, tj, _, _ = cl.terms
     y = np.asarray(compact_components(cl.cols, y.tolist(), cl.half.tolist(), cl.pad.tolist(),
                                       ti.tolist(), tj.tolist()))

@@ -30,7 +30,7 @@ POLISH = 2             # sifting and exchange rounds on the winner
 ROUNDS = 1             # exchange rounds after the first, alternating parities, per iteration
 # The budget, in µs of this machine (2 shared cores), from the layered graph's items: dot's
 # own time grows faster than linearly, and so may ours.
-BUDGET_BASE, BUDGET_PER_ITEM, BUDGET_PER_ITEM2, BUDGET_MAX = 800.0, 15.0, 0.03, 300_000.0
+BUDGET_BASE, BUDGET_PER_ITEM, BUDGET_PER_ITEM2, BUDGET_MAX = 600.0, 8.0, 0.03, 300_000.0
 
 
 @dataclass(frozen=True)
