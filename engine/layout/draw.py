@@ -32,7 +32,7 @@ from .text import EDGE_LABEL_CHARS, node_size
 DUMMY_BUDGET = 30_000   # beyond this many dummies the longest edges go over the top
 TEXT_SCALES = (0.5, 3.0)  # the text scales a layout accepts
 SWEEP_ITEMS = 120_000   # item updates the coordinate sweeps may make (at most MAX_SWEEPS sweeps)
-MAX_SWEEPS = 8
+MAX_SWEEPS = 6
 
 
 def _check(inputs: Sequence[Sequence[int]], kinds: Sequence[str], labels: Sequence[str],

@@ -5,7 +5,7 @@ others kept in order). Both only ever lower the layer's count."""
 
 from __future__ import annotations
 
-EXACT_MAX = 7  # layers up to this size are solved exactly (2^7 * 7 steps)
+EXACT_MAX = 5  # layers up to this size are solved exactly (2^5 * 5 steps)
 
 
 def cost(c: list[list[int]], perm: list[int]) -> int:
