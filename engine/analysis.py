@@ -149,6 +149,13 @@ class Prepared:
 def graph_layout(graph: Graph, evaluation: Evaluation | None = None, text_scale: float = 1.0) -> dict:
     """Where to draw each node and edge: inputs on the left, the output on the right.
     On tensors each node also shows its shape."""
+    inputs, kinds, texts, output = layout_request(graph, evaluation)
+    return layout_graph(inputs, kinds, texts, output, text_scale=text_scale)
+
+
+def layout_request(graph: Graph, evaluation: Evaluation | None = None) -> tuple[list, list[str], list[str], int]:
+    """What the layout is given for `graph`: (operands, kinds, texts, output), the texts as
+    the page writes them in the nodes."""
     texts = []
     for node in range(len(graph)):
         op, label = graph.ops[node], graph.label(node)
@@ -163,4 +170,4 @@ def graph_layout(graph: Graph, evaluation: Evaluation | None = None, text_scale:
     # A parameter sits next to the operation that uses it, like a constant: W2 beside the
     # second layer, not far left with the data.
     kinds = ["const" if kind == "param" else kind for kind in graph.kinds]
-    return layout_graph(graph.inputs, kinds, texts, graph.output, text_scale=text_scale)
+    return graph.inputs, kinds, texts, graph.output
