@@ -97,20 +97,28 @@ def _enclosed(text: str) -> bool:
 _TEMPLATES: dict[str, str] = {}
 
 
-def fill(template: str, grouped: list[str], bare: list[str]) -> str:
-    """The template over {a} and {b} with operands' names: bare where the template
-    already encloses the operand, in parentheses elsewhere."""
-    positional = _TEMPLATES.get(template)
-    if positional is None:
+def positional(template: str) -> str:
+    """The template over {a} and {b} with numbered slots: {0} and {1} for the operands'
+    names, {2} and {3} for their bare names where the template already encloses them
+    (log({a}) is log({2})). The compact wire format sends these, once per operator."""
+    converted = _TEMPLATES.get(template)
+    if converted is None:
         def slot(match: re.Match) -> str:
             before = template[:match.start()].rstrip(" ")
             after = template[match.end():].lstrip(" ")
             own = before.endswith(("(", ",")) and after.startswith((")", ","))
             return f"{{{(match.group(1) == 'b') + 2 * own}}}"
-        positional = _TEMPLATES[template] = _PLACEHOLDER.sub(slot, template)
+        converted = _TEMPLATES[template] = _PLACEHOLDER.sub(slot, template)
+    return converted
+
+
+def fill(template: str, grouped: list[str], bare: list[str]) -> str:
+    """The template over {a} and {b} with operands' names: bare where the template
+    already encloses the operand, in parentheses elsewhere."""
+    positional_template = _TEMPLATES.get(template) or positional(template)
     a, b = (grouped + ["", ""])[:2]
     bare_a, bare_b = (bare + ["", ""])[:2]
-    return positional.format(a, b, bare_a, bare_b)
+    return positional_template.format(a, b, bare_a, bare_b)
 
 
 def node_formulas(graph: Graph, names: list[str], bare: list[str] | None = None) -> list[list[str] | None]:

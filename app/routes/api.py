@@ -24,6 +24,7 @@ from ..schemas import (
     TrainRequest,
     TrainResponse,
 )
+from ..schemas_compact import CompactGraphResponse
 from ..strict_json import StrictJSONRoute
 from ..workers import ClientGone
 
@@ -54,12 +55,13 @@ class JSONBytes(Response):
 
 @router.post(
     "/graph",
-    response_model=GraphResponse,
+    response_model=GraphResponse | CompactGraphResponse,
     responses=GRAPH_ERRORS,
     summary="Analyze an expression or program",
     description="Parses the source, builds the computational graph, runs the forward and backward "
                 "passes with a step trace, and checks every gradient numerically. Non-finite numbers "
-                'are the strings "nan", "inf" and "-inf"; they are results, not errors.',
+                'are the strings "nan", "inf" and "-inf"; they are results, not errors. With '
+                'options.format "compact" the answer is the same as columns (CompactGraphResponse).',
 )
 async def analyze(body: GraphRequest, request: Request) -> Response:
     analyzer: Analyzer = request.app.state.analyzer
