@@ -99,7 +99,10 @@ class CompactLayoutNodes(_Closed):
 
 
 class CompactLayoutEdges(_Closed):
-    points: list[float] = Field(description="x0, y0, x1, y1, ... of every edge's polyline in turn")
+    points: list[float] | None = Field(None, description="x0, y0, x1, y1, ... of every edge's polyline in turn")
+    points_centi: list[int] | None = Field(
+        None, description="instead of points, when every coordinate is a whole number of hundredths: per "
+                          "edge its first point in hundredths, then each point's difference from the one before")
     count: list[int] = Field(description="points per edge")
     value_at: list[float] = Field(description="x, y per edge")
     grad_at: list[float] = Field(description="x, y per edge")

@@ -116,7 +116,14 @@ def expand_layout(layout: dict, edges: list[dict]) -> dict:
               "shape": cols["shapes"][cols["shape"][i]]} for i in range(len(cols["x"]))]
     anchors = lines["label_anchor"]
     out, at = [], 0
-    points = lines["points"]
+    points = lines.get("points")
+    if points is None:  # hundredths, each point after an edge's first as a difference
+        points, deltas = [], lines["points_centi"]
+        for count in lines["count"]:
+            x = y = 0
+            for k in range(count):
+                x, y = (0 if k == 0 else x) + deltas[len(points)], (0 if k == 0 else y) + deltas[len(points) + 1]
+                points += [x / 100, y / 100]
     for e, edge in enumerate(edges):
         count = lines["count"][e]
         out.append({**edge, "points": [[points[at + 2 * k], points[at + 2 * k + 1]] for k in range(count)],
