@@ -105,18 +105,19 @@ def _ints(values) -> np.ndarray:
 
 def _operators(graph: Graph) -> tuple[dict, list[int]]:
     """The operators used, in order of first use, and each node's index into them (-1: a leaf)."""
-    index: dict = {None: -1}
+    index: dict[int, int] = {id(None): -1}  # by identity: an Operator's own hash is slow
+    used = []
     for op in graph.ops:
-        if op not in index:
-            index[op] = len(index) - 1
-    used = list(index)[1:]
+        if id(op) not in index:
+            index[id(op)] = len(used)
+            used.append(op)
     table = {
         "name": [op.name for op in used], "symbol": [op.symbol for op in used],
         "notation": [op.notation for op in used], "precedence": [op.precedence for op in used],
         "formula": [positional(op.formula) for op in used],
         "partials": [[positional(partial.formula) for partial in op.partials] for op in used],
     }
-    return table, list(map(index.__getitem__, graph.ops))
+    return table, list(map(index.__getitem__, map(id, graph.ops)))
 
 
 def _labels(graph: Graph) -> list:
