@@ -23,21 +23,37 @@ _TIMES = str.maketrans({"*": "·", "×": "·", "⋅": "·", "÷": "/", "−": "-
 _PLACEHOLDER = re.compile(r"\{([ab])\}")
 
 
-def operand_names(graph: Graph, source: str) -> list[str]:
-    """How each node is written when it appears inside a formula."""
+def operand_names(graph: Graph, source: str, labels: list | None = None) -> list[str]:
+    """How each node is written when it appears inside a formula (`labels`: graph.label of
+    every node, when the caller has them)."""
+    label_of = graph.label if labels is None else labels.__getitem__
     names: list[str] = []
+    ops, starts, ends = graph.ops, graph.starts, graph.ends
     for node in range(len(graph)):
-        label = graph.label(node)
+        label = label_of(node)
         if label is not None:
             names.append(label)
             continue
-        op = graph.ops[node]
-        start, end = _balanced(source, graph.starts[node], graph.ends[node])
-        text = _SPACES.sub("", source[start:end]) if end - start <= 3 * _SHORT else ""
+        op = ops[node]
+        start, end = starts[node], ends[node]
+        if source.find("(", start, end) >= 0 or source.find(")", start, end) >= 0:
+            start, end = _balanced(source, start, end)
+        if end - start > 3 * _SHORT:
+            text = ""
+        else:
+            text = source[start:end]
+            # (an ASCII span holds no white space but these: the lexer refuses the others)
+            if not text.isascii() or " " in text or "\t" in text or "\n" in text or "\r" in text:
+                text = _SPACES.sub("", text)
         if not text or len(text) > _SHORT:
             text = f"{op.names[0]}(…)" if op.notation == "function" else "(…)"
         else:
-            text = _undoubled(text.replace("**", "^").translate(_TIMES).translate(SUBSCRIPTS))
+            if not text.isascii():
+                text = text.replace("**", "^").translate(_TIMES).translate(SUBSCRIPTS)
+            elif "*" in text:
+                text = text.replace("**", "^").replace("*", "·")
+            if "((" in text:
+                text = _undoubled(text)
             if op.notation != "function":
                 text = f"({text})"
         names.append(text)

@@ -50,7 +50,8 @@ def compact_json(analysis) -> bytes:
 def compact(analysis) -> dict:
     """The compact form as a dict of lists and numpy arrays, ready for orjson."""
     graph, ev = analysis.graph, analysis.evaluation
-    names = operand_names(graph, analysis.source)
+    labels = _labels(graph)
+    names = operand_names(graph, analysis.source, labels)
     out_name = output_name(graph)
     tensor = analysis.tensor
     if tensor:
@@ -61,7 +62,6 @@ def compact(analysis) -> dict:
     else:
         values, grads = json_numbers(ev.values), json_numbers(ev.grads)
     operators, op_index = _operators(graph)
-    labels = _labels(graph)
     output_node_name = out_name if graph.labels[graph.output] is None else names[graph.output]
     nodes = {
         "op": op_index,

@@ -14,7 +14,13 @@ from itertools import islice
 
 import pytest
 from compgraph.engine import lexer
-from compgraph.engine.alphabet import GREEK_LETTERS, SUBSCRIPT_DIGITS, SUBSCRIPTS, forbidden_in_comment, reject
+from compgraph.engine.alphabet import (
+    GREEK_LETTERS,
+    SUBSCRIPT_DIGITS,
+    SUBSCRIPTS,
+    forbidden_in_comment,
+    reject,
+)
 from compgraph.engine.errors import EngineError
 from compgraph.engine.lexer import BAD, CANONICAL_OPS, END, NAME, NUM, OP, tokenize
 from compgraph.engine.limits import Limits
