@@ -130,3 +130,28 @@ async def test_the_api_answers_compact_when_asked(client) -> None:
     assert len(compact.content) < len(plain.content) / 2
     wrong = await client.post("/api/graph", json={**body, "options": {"format": "columns"}})
     assert wrong.status_code == 422
+
+
+@pytest.mark.anyio
+async def test_a_large_answer_travels_gzipped_to_a_client_that_accepts_it(client) -> None:
+    source = "\n".join(f"v{k} = v{k - 1} * x + {k % 7}" if k else "v0 = x + 1" for k in range(400))
+    body = {"source": source, "values": {"x": 0.5}, "options": {"format": "compact", "layout": True}}
+    zipped = await client.post("/api/graph", json=body, headers={"Accept-Encoding": "gzip"})
+    plain = await client.post("/api/graph", json=body, headers={"Accept-Encoding": "identity"})
+    assert zipped.status_code == plain.status_code == 200
+    assert zipped.headers["content-encoding"] == "gzip" and "content-encoding" not in plain.headers
+    assert zipped.headers["vary"] == plain.headers["vary"] == "Accept-Encoding"
+    assert int(zipped.headers["content-length"]) < len(plain.content) / 3
+    assert zipped.json() == plain.json()  # httpx undoes the gzip
+    small = await client.post("/api/graph", json={"source": "x + 1", "values": {"x": 1}},
+                              headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers  # not worth it
+
+
+@pytest.mark.parametrize(("header", "gzip_ok"), [
+    ("gzip", True), ("gzip, deflate, br", True), ("br;q=1.0, gzip;q=0.5", True), ("*", True),
+    ("gzip;q=0", False), ("GZIP;q=0.0", False), ("identity", False), ("", False), ("deflate", False)])
+def test_accept_encoding(header: str, gzip_ok: bool) -> None:
+    from compgraph.app.routes.api import accepts_gzip
+
+    assert accepts_gzip(header) is gzip_ok
