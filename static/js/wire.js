@@ -3,10 +3,27 @@
 // Nothing is computed here but text: formulas are the engine's templates filled with the
 // engine's names, and every number is copied from the answer as it came.
 
-// A template's numbered slots: {0} {1} the operands' names, {2} {3} their bare names.
-function fill(template, grouped, bare) {
-  const slots = [grouped[0] ?? "", grouped[1] ?? "", bare[0] ?? "", bare[1] ?? ""];
-  return template.replace(/\{([0-3])\}/g, (_, k) => slots[k]);
+// A template's numbered slots: {0} {1} the operands' names, {2} {3} their bare names. Each
+// template is cut once into its text and slot numbers: [text, slot, text, slot, ..., text].
+const cut = new Map();
+
+function pieces(template) {
+  let parts = cut.get(template);
+  if (!parts) {
+    parts = template.split(/\{([0-3])\}/).map((part, k) => (k % 2 ? Number(part) : part));
+    cut.set(template, parts);
+  }
+  return parts;
+}
+
+function fill(template, a, b, bareA, bareB) {
+  const parts = pieces(template);
+  let out = parts[0];
+  for (let k = 1; k < parts.length; k += 2) {
+    const slot = parts[k];
+    out += (slot === 0 ? a : slot === 1 ? b : slot === 2 ? bareA : bareB) + parts[k + 1];
+  }
+  return out;
 }
 
 // Whether a name's first "(" closes at its very end: (a+b) yes, (a)·(b) no.
@@ -65,15 +82,22 @@ export function decode(c) {
     let formulas = null;
     let expression = null;
     if (op >= 0) {
-      const grouped = args.map((p) => names[p]);
-      const plain = args.map((p) => bare[p]);
-      formulas = ops.partials[op].map((t) => fill(t, grouped, plain));
+      const a = args[0];
+      const b = args.length > 1 ? args[1] : -1;
+      const nameA = names[a];
+      const nameB = b < 0 ? "" : names[b];
+      const bareA = bare[a];
+      const bareB = b < 0 ? "" : bare[b];
+      const partials = ops.partials[op];
+      formulas = new Array(partials.length);
+      for (let k = 0; k < partials.length; k += 1) formulas[k] = fill(partials[k], nameA, nameB, bareA, bareB);
       // an operand that binds tighter than this operator needs no parentheses: x^2 · y
-      const shown = args.map((p) => {
+      const tighter = (p) => {
         const q = cols.op[p];
-        return q >= 0 && ops.notation[q] === "infix" && ops.precedence[q] > ops.precedence[op] ? bare[p] : names[p];
-      });
-      expression = fill(ops.formula[op], shown, plain);
+        return q >= 0 && ops.notation[q] === "infix" && ops.precedence[q] > ops.precedence[op];
+      };
+      expression = fill(ops.formula[op], tighter(a) ? bareA : nameA, b >= 0 && tighter(b) ? bareB : nameB,
+        bareA, bareB);
     }
     const kind = i < nVariables ? "input" : op >= 0 ? "op" : params.has(i) ? "param" : "const";
     const node = {
@@ -150,30 +174,33 @@ function decodeLayout(layout, edges) {
     shape: cols.shapes[cols.shape[i]],
   }));
   const lines = layout.edges;
+  const { count, value_at: valueAt, grad_at: gradAt } = lines;
   const anchors = lines.label_anchor;
   const flat = lines.points;
   const centi = lines.points_centi;
+  const out = new Array(edges.length);
   let at = 0;
-  const out = edges.map((edge, e) => {
-    const count = lines.count[e];
-    const points = new Array(count);
-    let x = 0;
-    let y = 0;
-    for (let k = 0; k < count; k += 1, at += 2) {
-      if (flat) {
-        points[k] = [flat[at], flat[at + 1]];
-      } else {
-        // hundredths, each point after the first as a difference: exact integers, then k / 100
-        x = (k ? x : 0) + centi[at];
-        y = (k ? y : 0) + centi[at + 1];
+  for (let e = 0; e < edges.length; e += 1) {
+    const n = count[e];
+    const points = new Array(n);
+    if (flat) {
+      for (let k = 0; k < n; k += 1, at += 2) points[k] = [flat[at], flat[at + 1]];
+    } else {
+      // hundredths, each point after the first as a difference: exact integers, then / 100
+      let x = 0;
+      let y = 0;
+      for (let k = 0; k < n; k += 1, at += 2) {
+        x += centi[at];
+        y += centi[at + 1];
         points[k] = [x / 100, y / 100];
       }
     }
-    return {
-      ...edge, points, value_at: [lines.value_at[2 * e], lines.value_at[2 * e + 1]],
-      grad_at: [lines.grad_at[2 * e], lines.grad_at[2 * e + 1]],
+    const edge = edges[e];
+    out[e] = {
+      id: edge.id, source: edge.source, target: edge.target, operand: edge.operand, points,
+      value_at: [valueAt[2 * e], valueAt[2 * e + 1]], grad_at: [gradAt[2 * e], gradAt[2 * e + 1]],
       label_anchor: typeof anchors === "string" ? anchors : anchors[e],
     };
-  });
+  }
   return { width: layout.width, height: layout.height, nodes, edges: out };
 }
