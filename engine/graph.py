@@ -343,11 +343,8 @@ class Builder:
         for node in self.parameters:
             requires[node + shift] = 1
         # in id order, a topological order: an operation needs a gradient if an operand does
-        a_ids, b_ids = operand_a.tolist(), operand_b.tolist()
-        for node in range(shift, len(kinds)):
-            a = a_ids[node]
+        for node, a, b in zip(range(shift, len(kinds)), operand_a[shift:], operand_b[shift:], strict=True):
             if a != NONE:
-                b = b_ids[node]
                 requires[node] = requires[a] | requires[b] if b != NONE else requires[a]
         statements.nodes = _renumbered(statements.nodes, shift, padding=0)
         return Graph(

@@ -62,7 +62,7 @@ _FIRST: dict[str, str] = {
     "[": LBRACKET, "]": RBRACKET, "(": LPAREN, ")": RPAREN, ",": COMMA, "=": ASSIGN, "#": _COMMENT,
     ".": _DOT,
 }
-CHUNK = 1 << 16  # characters read at a time
+CHUNK = 1 << 14  # characters read at a time: a stretch's tokens are a few hundred KB
 
 
 def tokenize(source: str, limits: Limits | None = None) -> Iterator[Token]:
