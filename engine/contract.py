@@ -1,4 +1,5 @@
-"""An analysis's result, and the JSON contract it turns into (Analysis.to_dict()).
+"""An analysis's result, and the JSON contract it turns into (Analysis.to_dict(), the
+object form; Analysis.to_json("compact") is the same as columns, see wire.py).
 
 Fields may be added, never renamed. Numbers are JSON numbers, or the strings
 "nan", "inf", "-inf" where they are not finite; on tensors, a value is an
