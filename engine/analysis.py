@@ -26,6 +26,7 @@ from .display import tensor_literal_text
 from .errors import EngineError, EngineWarning
 from .evaluate import Evaluation, evaluate, forward_plan
 from .evaluate_tensor import evaluate_tensors, tensor_plan
+from .fast_graph import read_graph
 from .gcpause import collector_paused
 from .gradcheck import central_differences, planned_checks, tensor_checks
 from .graph import Graph, build_graph
@@ -64,9 +65,12 @@ def prepare(source: str, values: Mapping[str, object] | None = None, **options) 
 
 def _prepare(source: str, values: Mapping[str, object] | None, options: AnalysisOptions) -> Prepared:
     limits = options.limits
-    # Each statement's syntax tree is built into the graph and let go at once.
-    graph = build_graph(iter_statements(source, limits, count_nodes=not options.merge), limits,
-                        merge=options.merge, source=source)
+    # The common program is read straight into its graph; any other is parsed, and each
+    # statement's syntax tree built into the graph and let go at once.
+    graph = None if options.merge else read_graph(source, limits)
+    if graph is None:
+        graph = build_graph(iter_statements(source, limits, count_nodes=not options.merge), limits,
+                            merge=options.merge, source=source)
     variable_values, given_parameters, warnings = bind_values(graph, values or {}, options.default_value)
     tensor = graph.uses_tensors or has_tensor(variable_values)
     classroom.check(graph, options, tensor, variable_values)  # before the work it limits
