@@ -31,9 +31,10 @@ router = APIRouter(prefix="/api", route_class=StrictJSONRoute, tags=["api"])
 )
 async def export(body: GraphRequest, request: Request) -> Response:
     analyzer: Analyzer = request.app.state.analyzer
-    drawn = body.model_copy(update={"options": body.options.model_copy(update={"layout": True})})
+    # the walk-through's player reads the object form, drawn
+    drawn = body.model_copy(update={"options": body.options.model_copy(update={"layout": True, "format": "object"})})
     try:
-        result = await analyzer.analyze(drawn, lambda: client_gone(request))
+        result, _encoding = await analyzer.analyze(drawn, lambda: client_gone(request))  # never gzipped
     except ClientGone:
         return Response(status_code=_GONE)
     variables = orjson.loads(result)["variables"]
