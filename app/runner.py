@@ -12,6 +12,9 @@ limits in milliseconds, with nothing allocated. Then:
   its arrival, queueing included; a worker still running at the deadline is
   terminated and replaced, and the client gets 503 time_budget_exceeded.
 
+An answer to a request cheap to read is kept (answers.py), so the same request asked again,
+a class opening the same example, is answered with the same bytes at once.
+
 Pricing needs the source parsed, which costs time in proportion to its length
 and its values, so only a request cheap to read (`estimate_max_work`) is priced on
 the event loop; a larger one is priced, and refused if need be, in its worker.
@@ -23,6 +26,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from .. import engine
+from .answers import AnswerCache
 from .schemas import GraphRequest, TrainRequest
 from .settings import Settings
 from .workers import WorkerPool, analyze_job, train_job
@@ -37,6 +41,7 @@ class Analyzer:
         self.train_budget = settings.train_time_budget_seconds
         self.inline_max_work = settings.inline_max_work
         self.estimate_max_work = settings.estimate_max_work
+        self.answers = AnswerCache(settings.answer_cache_mb * 2**20)
         memory = settings.worker_memory_mb * 2**20
         self.analyses = WorkerPool(settings.max_concurrent_analyses, settings.max_queued_analyses, memory)
         self.trainings = WorkerPool(settings.training_workers, settings.max_queued_trainings, memory,
@@ -58,13 +63,21 @@ class Analyzer:
         client left)."""
         deadline = time.monotonic() + self.budget
         options = {**request.options.model_dump(), "limits": self.limits, "deadline": deadline}
+        key = request.model_dump_json().encode() + (b" gzip" if gzip_ok else b"")
+        answer = self.answers.get(key)
+        if answer is not None:
+            return answer
         reading = engine.parse_work(request.source, request.values)
+        prepared = None
         if reading <= self.estimate_max_work:
             prepared = engine.prepare(request.source, request.values, **options)
-            if reading + prepared.cost.work <= self.inline_max_work:
-                return prepared.run().to_json(), None  # tiny, so never worth compressing
-        return await self.analyses.run(analyze_job, (request.source, request.values, options, gzip_ok),
-                                       deadline, self.budget, disconnected)
+        if prepared is not None and reading + prepared.cost.work <= self.inline_max_work:
+            answer = prepared.run().to_json(), None  # tiny, so never worth compressing
+        else:
+            answer = await self.analyses.run(analyze_job, (request.source, request.values, options, gzip_ok),
+                                             deadline, self.budget, disconnected)
+        self.answers.put(key, answer)
+        return answer
 
     async def train(self, request: TrainRequest, disconnected: Disconnected | None = None) -> bytes:
         """SGD on the request's program; its losses and parameters as bytes, or EngineError."""

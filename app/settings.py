@@ -47,6 +47,10 @@ class Settings(BaseSettings):
         100_000_000, ge=0,
         description="a request this cheap to read (source and values, about 4 ms) is priced on the event "
                     "loop, so one over the limits is refused at once; a larger one is priced in its worker")
+    answer_cache_mb: int = Field(
+        64, ge=0,
+        description="answers kept for the same request asked again (a class opening one example), "
+                    "at most this many MiB, the least recently used dropped first; 0: none kept")
     max_source_chars: int = Field(_ENGINE_DEFAULTS.max_source_chars, ge=1,
                                   description="engine limit: characters of source")
     # Lower than the engine's own ceiling (50,000): 10,000 nodes already make a 4-8 MB answer,

@@ -21,7 +21,7 @@ from operator import attrgetter
 
 import numpy as np
 
-from .graph import NONE, OP, Graph
+from .graph import NONE, OP, SMALL, Graph
 
 
 @dataclass(slots=True)
@@ -73,6 +73,11 @@ class ForwardPlan:
 
 def forward_plan(graph: Graph) -> ForwardPlan:
     # The operator nodes are those with an operand (graph.py), in id order.
+    if len(graph.operand_a) < SMALL:
+        ids = array("i", [node for node, a in enumerate(graph.operand_a) if a != NONE])
+        return ForwardPlan(ids, [graph.ops[node].forward for node in ids],
+                           array("i", [graph.operand_a[node] for node in ids]),
+                           array("i", [graph.operand_b[node] for node in ids]))
     operand_a = np.frombuffer(graph.operand_a, dtype=np.intc)
     nodes = np.flatnonzero(operand_a != NONE).astype(np.intc)
     plan_a, plan_b = array("i"), array("i")

@@ -362,11 +362,17 @@ class Builder:
         )
 
 
+SMALL = 64  # below this many nodes plain Python beats numpy's per-call cost (the lecture's graphs)
+
+
 def _renumbered(ids: array, shift: int, padding: int | None = None) -> array:
     """Provisional ids as final ones (variable k is -(k+2), every other node moves up by
     `shift`), after `shift` NONE entries for the variables (or `padding` of them)."""
+    pad = shift if padding is None else padding
+    if len(ids) < SMALL:
+        return array("i", [NONE] * pad + [i + shift if i >= 0 else i if i == NONE else -2 - i for i in ids])
     provisional = np.frombuffer(ids, dtype=np.intc)
-    out = np.full((shift if padding is None else padding) + len(provisional), NONE, dtype=np.intc)
+    out = np.full(pad + len(provisional), NONE, dtype=np.intc)
     body = out[len(out) - len(provisional):]
     body[:] = provisional
     np.add(provisional, shift, out=body, where=provisional >= 0)
@@ -378,6 +384,14 @@ def _renumbered(ids: array, shift: int, padding: int | None = None) -> array:
 
 def _edges(operand_a: array, operand_b: array) -> tuple[array, array, array]:
     """(first edge of each node, each edge's target, its operand): node i's operands in order."""
+    if len(operand_a) < SMALL:
+        first, targets, operands = array("i"), array("i"), array("b")
+        for node, pair in enumerate(zip(operand_a, operand_b, strict=True)):
+            first.append(len(targets))
+            present = [operand for operand in pair if operand != NONE]
+            targets.extend([node] * len(present))
+            operands.extend(range(len(present)))
+        return first, targets, operands
     count = (np.frombuffer(operand_a, dtype=np.intc) != NONE).astype(np.intc)
     count += np.frombuffer(operand_b, dtype=np.intc) != NONE
     first = np.zeros(len(count), dtype=np.intc)
