@@ -18,21 +18,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
 from playwright.sync_api import Page, Route, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.local_server import start_server  # noqa: E402
 from bench.programs import mlp_program  # noqa: E402  (after the path is set)
 
 CHROMIUM = "/usr/bin/chromium"
@@ -67,25 +63,6 @@ OPEN_JS = """async ({ source }) => {
     .filter((e) => e.name.endsWith('/api/graph') && e.startTime >= started).pop();
   return { ms: painted - answer.responseEnd, nodes: svg.querySelectorAll('.node[data-node-id]').length };
 }"""
-
-
-def start_server(log) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    command = [sys.executable, "-m", "uvicorn", "compgraph.app.main:app", "--host", "127.0.0.1",
-               "--port", str(port), "--no-access-log", "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    give_up = time.monotonic() + 20
-    while time.monotonic() < give_up and process.poll() is None:
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise SystemExit("the server did not start")
 
 
 def lazy_decoder(route: Route) -> None:

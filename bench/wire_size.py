@@ -12,12 +12,8 @@ as JSON before compression. The target is the issue's: ≤ 150 bytes per node on
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
@@ -26,29 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.figures import report  # noqa: E402
+from bench.local_server import start_server  # noqa: E402
 from bench.programs import make_program, mlp_program  # noqa: E402
 
 TARGET = 150
 TODAY = 1_313  # issue 12: the object contract with its layout
-
-
-def start_server(log) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    command = [sys.executable, "-m", "uvicorn", "compgraph.app.main:app", "--host", "127.0.0.1",
-               "--port", str(port), "--no-access-log", "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    give_up = time.monotonic() + 20
-    while time.monotonic() < give_up and process.poll() is None:
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise SystemExit("the server did not start")
 
 
 def answer_size(client: httpx.Client, url: str, source: str, values: dict, form: str) -> tuple[int, int, int]:

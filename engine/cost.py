@@ -59,7 +59,6 @@ class Cost:
     largest_node: int
     work: int  # operations
     costliest_node: int  # the node whose work is the largest (-1: none)
-    gradcheck: bool = True  # False: the gradient check alone would pass a limit, so it is skipped
 
     def within(self, limits: Limits, max_work: int) -> bool:
         return (self.largest <= limits.max_array_elements and self.elements <= limits.max_total_elements
