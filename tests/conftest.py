@@ -105,13 +105,15 @@ def wait_until_healthy(base_url: str, process: subprocess.Popen, timeout: float 
 
 
 @contextlib.contextmanager
-def running_server(command: list[str], port: int, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Start `command` (which must listen on 127.0.0.1:port), yield its base URL, then stop it.
+def running_server(command: list[str], port: int, env: dict[str, str] | None = None, *,
+                   cwd: Path = ROOT, base_env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start `command` (which must listen on 127.0.0.1:port) in `cwd`, with this process's
+    environment (or `base_env`) and `env`; yield its base URL, then stop it.
 
     The server's log goes to a temporary file (a pipe nobody reads could fill and
     block the server) and is printed if the server fails to start."""
     with tempfile.TemporaryFile("w+") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})},
+        process = subprocess.Popen(command, cwd=cwd, env={**(os.environ if base_env is None else base_env), **(env or {})},
                                    stdout=log, stderr=subprocess.STDOUT, text=True)
         base_url = f"http://127.0.0.1:{port}"
         try:

@@ -8,21 +8,18 @@ pip configuration), so this needs the index to be reachable, as CI has it.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from conftest import free_port, wait_until_healthy
+from conftest import free_port, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 # What never goes into the wheel's source copy: local state, not part of the project.
@@ -103,9 +100,18 @@ def test_compgraph_eval_runs_from_the_wheel(venv: Path, outside: Path) -> None:
     assert (contract["value"], contract["gradients"]) == (-12, {"x": -4, "y": -4, "z": 3})
 
 
+def test_compgraph_export_writes_the_walk_through_from_the_wheel(venv: Path, outside: Path) -> None:
+    target = outside / "walkthrough.html"
+    run([str(venv / "compgraph"), "export", "-o", str(target), *LECTURE], cwd=outside, timeout=60)
+    html = target.read_text()
+    # the player's modules (package data of the wheel) and the engine's answer are in the file
+    assert '"walkthrough.js"' in html and '"gradients"' in html and "<style>" in html
+
+
 def test_compgraph_serve_serves_the_page_from_the_wheel(venv: Path, outside: Path) -> None:
     port = free_port()
-    with serving([str(venv / "compgraph"), "serve", "--port", str(port)], port, outside) as url:
+    with running_server([str(venv / "compgraph"), "serve", "--port", str(port)], port, cwd=outside,
+                        base_env=clean_env()) as url:
         page = httpx.get(url + "/", timeout=10)
         assert page.status_code == 200 and "<script" in page.text
         # Everything the page links to, and every static file, byte for byte.
@@ -127,24 +133,3 @@ def test_compgraph_serve_serves_the_page_from_the_wheel(venv: Path, outside: Pat
         assert answer.status_code == 200, answer.text
         assert answer.json()["gradients"] == {"x": -4, "y": -4, "z": 3}
         assert httpx.get(url + "/api/examples", timeout=10).json()
-
-
-@contextlib.contextmanager
-def serving(command: list[str], port: int, cwd: Path) -> Iterator[str]:
-    """The server started from `cwd` (outside the checkout); its log is printed when it stops."""
-    with tempfile.TemporaryFile("w+") as log:
-        process = subprocess.Popen(command, cwd=cwd, env=clean_env(), stdout=log,
-                                   stderr=subprocess.STDOUT, text=True)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_until_healthy(url, process)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            log.seek(0)
-            print(log.read()[-4000:])
