@@ -1,7 +1,7 @@
 // Wiring only: the editor, the server session, the player, the training panel, the modes
 // and the address, connected to each other and to the page's buttons.
 
-import { exportWalkthrough, fetchExamples, fetchOperators } from "./api.js";
+import { exportWalkthrough, fetchExamples, fetchOperators, train } from "./api.js";
 import { Editor } from "./editor.js";
 import { Examples } from "./examples.js";
 import { download, downloadPng, downloadSvg } from "./exportview.js";
@@ -57,6 +57,7 @@ const editor = new Editor({
 
 const training = new TrainingPanel({
   root: $("#training"),
+  train,
   onReplay: (parameters, step, autoplay = true) => {
     session.parameters = parameters;
     session.autoplay = autoplay;
