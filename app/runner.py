@@ -51,16 +51,19 @@ class Analyzer:
         self.analyses.close()
         self.trainings.close()
 
-    async def analyze(self, request: GraphRequest, disconnected: Disconnected | None = None) -> bytes:
-        """The engine's JSON contract as bytes, or EngineError (workers.ClientGone if the client left)."""
+    async def analyze(self, request: GraphRequest, disconnected: Disconnected | None = None,
+                      gzip_ok: bool = False) -> tuple[bytes, str | None]:
+        """The engine's JSON contract as bytes and their Content-Encoding (gzip, for a large
+        answer to a client that accepts it), or EngineError (workers.ClientGone if the
+        client left)."""
         deadline = time.monotonic() + self.budget
         options = {**request.options.model_dump(), "limits": self.limits, "deadline": deadline}
         reading = engine.parse_work(request.source, request.values)
         if reading <= self.estimate_max_work:
             prepared = engine.prepare(request.source, request.values, **options)
             if reading + prepared.cost.work <= self.inline_max_work:
-                return prepared.run().to_json()
-        return await self.analyses.run(analyze_job, (request.source, request.values, options),
+                return prepared.run().to_json(), None  # tiny, so never worth compressing
+        return await self.analyses.run(analyze_job, (request.source, request.values, options, gzip_ok),
                                        deadline, self.budget, disconnected)
 
     async def train(self, request: TrainRequest, disconnected: Disconnected | None = None) -> bytes:

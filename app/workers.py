@@ -25,6 +25,7 @@ import asyncio
 import ctypes
 import ctypes.util
 import gc
+import gzip
 import multiprocessing
 import os
 import resource
@@ -87,9 +88,21 @@ def _address_space() -> int:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def analyze_job(source: str, values: dict, options: dict) -> tuple[str, object]:
-    """("ok", the JSON contract's bytes) or ("error", an EngineError's fields)."""
-    return _guarded(lambda: engine.analyze(source, values, **options).to_json())
+def analyze_job(source: str, values: dict, options: dict, gzip_ok: bool = False) -> tuple[str, object]:
+    """("ok", (the JSON contract's bytes, their Content-Encoding or None)) or ("error", an
+    EngineError's fields). A large answer is compressed here, in the worker, when the
+    client accepts gzip."""
+    return _guarded(lambda: encoded(engine.analyze(source, values, **options).to_json(), gzip_ok))
+
+
+GZIP_MIN_BYTES = 32 * 1024  # smaller answers go as they are: compressing them gains little
+GZIP_LEVEL = 1  # the fastest: a 1,261-node answer with its layout in about 4 ms, to a quarter
+
+
+def encoded(body: bytes, gzip_ok: bool) -> tuple[bytes, str | None]:
+    if not gzip_ok or len(body) < GZIP_MIN_BYTES:
+        return body, None
+    return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0), "gzip"
 
 
 def train_job(source: str, values: dict, options: dict) -> tuple[str, object]:
@@ -98,7 +111,7 @@ def train_job(source: str, values: dict, options: dict) -> tuple[str, object]:
     return _guarded(lambda: orjson.dumps(engine.train(source, values, **options).to_dict()))
 
 
-def _guarded(work: Callable[[], bytes]) -> tuple[str, object]:
+def _guarded(work: Callable[[], object]) -> tuple[str, object]:
     failed = None
     try:
         return "ok", work()

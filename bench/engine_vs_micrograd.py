@@ -1,19 +1,32 @@
-"""Engine cost per node next to micrograd 0.1.0 building and back-propagating the same graph.
+"""analyze() and the JSON the page receives, next to micrograd 0.1.0 building and
+back-propagating the same graph.
 
-    .venv/bin/python bench/engine_vs_micrograd.py [--sizes 1000 10000 100000] [--repeat 5]
+    .venv/bin/python bench/engine_vs_micrograd.py [--sizes 1000 10000 100000] [--repeat 7]
 
-For each size it prints µs per node for: our parse; our analyze without parse
-(graph building, forward, backward and the full step trace); the numerical
-gradient check that analyze also runs by default; JSON serialization
-(to_json); and micrograd's build + backward. Then the ratios the engine issue
-targets, and peak memory (tracemalloc) at the largest size.
+The programs are bench/programs.py's (+, *, relu and constants over four shared
+variables, each statement using the last); micrograd's values and gradients are checked
+equal to ours. For each size, µs per node, best of --repeat, of each phase as analyze()
+runs it (the cycle collector paused, as analyze pauses it):
+
+  read       source -> graph: lexer, then the one-pass reader (fast_graph.py), or the
+             parser and the builder for what it does not read
+  price      the rest of prepare(): binding the values, shapes, the cost estimate
+  fwd+bwd    the forward and backward passes with the full step trace's records
+  gradchk    the numerical gradient check analyze() runs by default
+  run rest   the rest of run(): the plan, the warnings
+  compact    Analysis.to_json() in the compact form (what the page asks for)
+  object     the same answer as the object contract (for comparison)
+  gzip       compressing the compact answer as the server does for a large one (level 1)
+and the total, analyze() then the compact JSON, measured end to end, beside micrograd.
+The layout is not part of it (bench/layout_vs_dot.py measures it). Then peak memory
+(tracemalloc) at the largest size.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import statistics
+import gzip
 import sys
 import threading
 import time
@@ -23,16 +36,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from compgraph.engine.evaluate import evaluate, forward_plan  # noqa: E402
+from compgraph.engine.fast_graph import read_graph  # noqa: E402
 from compgraph.engine.gcpause import collector_paused  # noqa: E402
 from compgraph.engine.gradcheck import central_differences  # noqa: E402
 from compgraph.engine.graph import build_graph  # noqa: E402
-from compgraph.engine.parser import parse  # noqa: E402
+from compgraph.engine.parser import iter_statements  # noqa: E402
 
+from bench.figures import report  # noqa: E402
 from bench.programs import make_program  # noqa: E402
 from compgraph import engine  # noqa: E402
 
 LIMITS = engine.Limits(max_source_chars=50_000_000, max_nodes=2_000_000,
-                       max_gradcheck_evaluations=10**9)
+                       max_gradcheck_evaluations=10**9, max_work=10**14)
+TODAY = {1_000: 9.1, 10_000: 2.0}  # issue 12's figures, analyze() + the JSON the page received then
+TARGET = 1.0
 
 
 def micrograd_run(statements, values):
@@ -56,79 +73,61 @@ def micrograd_run(statements, values):
     return last, env
 
 
-def best_of(repeat, fn):
-    times = []
-    result = None
+def best_of(repeat, fn, paused=True):
+    best, result = float("inf"), None
     for _ in range(repeat):
         gc.collect()
         start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), statistics.median(times), result
+        if paused:
+            with collector_paused():
+                result = fn()
+        else:
+            result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
 
 
-def ours_parts(source, values):
-    program = parse(source, LIMITS)
-    graph = build_graph(program, LIMITS)
-    return program, graph
+def in_big_stack(fn):
+    """micrograd's backward sorts the graph recursively: give it room."""
+    box = {}
+    threading.stack_size(1 << 29)
+    sys.setrecursionlimit(10**7)
+    thread = threading.Thread(target=lambda: box.setdefault("out", fn()))
+    thread.start()
+    thread.join()
+    return box["out"]
+
+
+def read(source):
+    return read_graph(source, LIMITS) or build_graph(iter_statements(source, LIMITS), LIMITS, source=source)
 
 
 def run_size(n, repeat):
     source, statements, values = make_program(n)
-    program = parse(source, LIMITS)
-    graph = build_graph(program, LIMITS)
-    nodes = len(graph)
-    order = list(values)
+    t = {}
+    t["read"], graph = best_of(repeat, lambda: read(source))
+    t_prepare, prepared = best_of(repeat, lambda: engine.prepare(source, values, limits=LIMITS))
+    t["price"] = max(0.0, t_prepare - t["read"])
     variable_values = [values[name] for name in graph.variables]
-    assert set(order) == set(graph.variables)
-
-    # Our phases are timed as analyze() runs them: with the cycle collector paused.
-    def parse_only():
-        with collector_paused():
-            return parse(source, LIMITS)
-
-    t_parse, _, _ = best_of(repeat, parse_only)
-
-    def build_only():
-        with collector_paused():
-            return build_graph(program, LIMITS)
-
-    t_build, _, g = best_of(repeat, build_only)
-
-    def evaluate_only():
-        with collector_paused():
-            return evaluate(g, variable_values, forward_plan(g))
-
-    t_eval, _, ev = best_of(repeat, evaluate_only)
-    t_core = t_build + t_eval
-    plan = forward_plan(g)
-    t_check, _, _ = best_of(repeat, lambda: central_differences(g, plan, ev.values, ev.grads))
-    result = engine.analyze(source, values, limits=LIMITS)
-    t_json, _, payload = best_of(repeat, result.to_json)
-    t_full, _, _ = best_of(repeat, lambda: engine.analyze(source, values, limits=LIMITS).to_json())
-
-    # micrograd's backward is a recursive topological sort: give it room.
-    box = {}
-
-    def micro():
-        box["t"] = best_of(repeat, lambda: micrograd_run(statements, values))
-
-    threading.stack_size(1 << 29)
-    sys.setrecursionlimit(10**7)
-    thread = threading.Thread(target=micro)
-    thread.start()
-    thread.join()
-    t_micro, _, (out, env) = box["t"]
+    t["fwd+bwd"], ev = best_of(repeat, lambda: evaluate(graph, variable_values, forward_plan(graph)))
+    plan = forward_plan(graph)
+    t["gradchk"], _ = best_of(repeat, lambda: central_differences(graph, plan, ev.values, ev.grads))
+    t_run, analysis = best_of(repeat, prepared.run)
+    t["run rest"] = max(0.0, t_run - t["fwd+bwd"] - t["gradchk"])
+    t["compact"], payload = best_of(repeat, lambda: analysis.to_json("compact"))
+    t["object"], objects = best_of(repeat, lambda: analysis.to_json("object"))
+    t["gzip"], _ = best_of(repeat, lambda: gzip.compress(payload, compresslevel=1, mtime=0))
+    t["total"], _ = best_of(repeat, lambda: engine.analyze(source, values, limits=LIMITS,
+                                                           format="compact").to_json())
+    t["object total"], _ = best_of(repeat, lambda: engine.analyze(source, values, limits=LIMITS).to_json())
+    t["micrograd"], (out, env) = in_big_stack(lambda: best_of(repeat, lambda: micrograd_run(statements, values),
+                                                               paused=False))
     # The same graph: same output value and gradients.
-    assert abs(out.data - ev.values[g.output]) <= 1e-9 * max(1, abs(out.data)), (out.data, ev.values[g.output])
-    for k, name in enumerate(g.variables):
-        mg = env[name].grad
-        assert abs(mg - ev.grads[k]) <= 1e-9 * max(1, abs(mg)), (name, mg, ev.grads[k])
-    return {
-        "n": nodes, "bytes": len(source), "parse": t_parse, "build": t_build, "eval": t_eval,
-        "core": t_core, "check": t_check,
-        "json": t_json, "full": t_full, "micro": t_micro, "json_bytes": len(payload),
-    }
+    assert abs(out.data - ev.values[graph.output]) <= 1e-9 * max(1, abs(out.data))
+    for k, name in enumerate(graph.variables):
+        assert abs(env[name].grad - ev.grads[k]) <= 1e-9 * max(1, abs(env[name].grad)), name
+    return {"n": len(graph), "t": t, "bytes": len(payload), "object bytes": len(objects),
+            "one pass": read_graph(source, LIMITS) is not None}
 
 
 def peak_memory(n):
@@ -145,47 +144,49 @@ def peak_memory(n):
 
     ours = peak(lambda: engine.analyze(source, values, limits=LIMITS, gradcheck=False))
     ours_full = peak(lambda: engine.analyze(source, values, limits=LIMITS))
-    box = {}
-    threading.stack_size(1 << 29)
-    sys.setrecursionlimit(10**7)
-    thread = threading.Thread(target=lambda: box.setdefault("m", peak(lambda: micrograd_run(statements, values))))
-    thread.start()
-    thread.join()
-    return ours, ours_full, box["m"]
+    micro = in_big_stack(lambda: peak(lambda: micrograd_run(statements, values)))
+    return ours, ours_full, micro
 
 
-def main():
-    parser = argparse.ArgumentParser()
+PHASES = ("read", "price", "fwd+bwd", "gradchk", "run rest", "compact", "object", "gzip")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000])
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    us = 1e6
-    print(f"{'nodes':>8} {'src KB':>7} | {'parse':>6} {'build':>6} {'fwd+bwd':>7} {'gradchk':>7} "
-          f"{'json':>6} {'total':>6} | {'micrograd':>9} | {'fwd+bwd/mg':>10} {'b+f+b/mg':>8} "
-          f"{'total/mg':>8} {'parse s/MB':>10}")
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args(argv)
+    print("µs per node, best of", args.repeat)
+    print(f"{'nodes':>8} | " + " ".join(f"{p:>8}" for p in PHASES)
+          + f" | {'total':>7} {'micrograd':>9} {'ratio':>6} | {'object total':>12} {'ratio':>6} | {'B/node':>6}")
     rows = []
     for n in args.sizes:
         r = run_size(n, args.repeat)
         rows.append(r)
-        n_nodes = r["n"]
+        t, nodes = r["t"], r["n"]
 
-        def per(t: float, n_nodes: int = n_nodes) -> float:
-            return t / n_nodes * us
+        def us(key: str, t: dict = t, nodes: int = nodes) -> float:
+            return t[key] / nodes * 1e6
 
-        print(f"{r['n']:>8} {r['bytes'] / 1024:>7.0f} | {per(r['parse']):>6.2f} {per(r['build']):>6.2f} "
-              f"{per(r['eval']):>7.2f} {per(r['check']):>7.2f} {per(r['json']):>6.2f} {per(r['full']):>6.2f} | "
-              f"{per(r['micro']):>9.2f} | {r['eval'] / r['micro']:>10.3f} {r['core'] / r['micro']:>8.3f} "
-              f"{(r['parse'] + r['core'] + r['json']) / r['micro']:>8.3f} "
-              f"{r['parse'] / (r['bytes'] / 1e6):>10.3f}")
-    print("(µs per node; parse = text -> syntax tree; build = syntax tree -> graph; fwd+bwd = forward,"
-          " backward and the full step trace; gradchk = the numerical check analyze() also runs;"
-          " json = to_json(); total = analyze() with its defaults, then to_json())")
-    print("targets: analyze without parse / micrograd <= 0.15 (shown with and without the graph build),"
-          " (parse + analyze + json) / micrograd <= 0.5, parse <= 0.5 s/MB")
-    ours, ours_full, micro = peak_memory(max(args.sizes))
-    print(f"peak memory at {max(args.sizes):,} nodes: ours {ours / 2**20:.1f} MiB "
-          f"(with gradcheck {ours_full / 2**20:.1f} MiB), micrograd {micro / 2**20:.1f} MiB, "
-          f"ratio {ours / micro:.2f} (target <= 0.3)")
+        print(f"{nodes:>8} | " + " ".join(f"{us(p):>8.2f}" for p in PHASES)
+              + f" | {us('total'):>7.2f} {us('micrograd'):>9.2f} {t['total'] / t['micrograd']:>5.2f}×"
+              + f" | {us('object total'):>12.2f} {t['object total'] / t['micrograd']:>5.2f}×"
+              + f" | {r['bytes'] / nodes:>6.0f}" + ("" if r["one pass"] else "  (parser and builder)"))
+    print("total = analyze() with its defaults, then the compact JSON; ratio = total / micrograd's build and "
+          "backward; object total = the same with the object contract's JSON; B/node = compact bytes per node")
+    for r in rows:
+        closest = min(TODAY, key=lambda size: abs(size - r["n"]))
+        if abs(closest - r["n"]) <= 0.01 * closest:
+            ratio = r["t"]["total"] / r["t"]["micrograd"]
+            before = r["t"]["object total"] / r["t"]["micrograd"]
+            report(f"engine_vs_micrograd_{closest}",
+                   f"analyze() + the page's JSON vs micrograd, {closest:,} nodes",
+                   f"{ratio:.2f}× (the object JSON: {before:.2f}×)", f"≤ {TARGET:.1f}× (today {TODAY[closest]}×)",
+                   ratio <= TARGET)
+    largest = max(args.sizes)
+    ours, ours_full, micro = peak_memory(largest)
+    print(f"peak memory at {largest:,} nodes: ours {ours / 2**20:.1f} MiB (with the gradient check "
+          f"{ours_full / 2**20:.1f} MiB), micrograd {micro / 2**20:.1f} MiB, ratio {ours / micro:.2f} (target ≤ 0.3)")
 
 
 if __name__ == "__main__":

@@ -160,6 +160,65 @@ def random_dag(n: int, seed: int, n_vars: int = 8, window: int = 40) -> Graph:
     return b.graph()
 
 
+def chain_program(statements: int = 30) -> str:
+    """The long chain of issue 10: a_k = tanh(a_{k-1})*w_k + a_{k-1}."""
+    lines = ["a1 = x*y + 1"] + [f"a{k} = tanh(a{k - 1})*w{k} + a{k - 1}" for k in range(2, statements + 1)]
+    return "\n".join(lines)
+
+
+def program_text(g: Graph) -> str:
+    """The graph as a program the engine reads back into the same graph: a node used once is
+    written inside its user's expression, any other (shared, dead, the output) gets a
+    statement of its own, as a student would write it."""
+    inputs, kinds, labels, output = g
+    uses = [0] * len(inputs)
+    for args in inputs:
+        for u in args:
+            uses[u] += 1
+    text: list[str] = []
+    depth: list[int] = []
+    lines: list[str] = []
+    for v, args in enumerate(inputs):
+        if kinds[v] == "input":
+            text.append(labels[v])
+            depth.append(0)
+            continue
+        if kinds[v] == "const":
+            text.append(f"({labels[v]})" if labels[v].startswith("-") else labels[v])
+            depth.append(0)
+            continue
+        op = labels[v].split()[0]
+        a = [text[u] for u in args]
+        if op in ("+", "×") and len(a) == 2:
+            expr = f"{a[0]} {'+' if op == '+' else '*'} {a[1]}"
+        elif op == "1/x":
+            expr = f"1/({a[0]})"
+        else:
+            expr = f"{op}({', '.join(a)})"
+        d = 1 + max(depth[u] for u in args)
+        if uses[v] != 1 or v == output or d > 12:
+            lines.append(f"t{v} = {expr}")
+            text.append(f"t{v}")
+            depth.append(0)
+        else:
+            text.append(f"({expr})" if op in ("+", "×") else expr)
+            depth.append(d)
+    return "\n".join(lines)
+
+
+def bench_programs() -> list[tuple[str, str]]:
+    """(name, source) of the programs the layout bench compares on, through the engine: the
+    bench graphs as programs, more random programs up to 100 nodes, the 30-statement chain
+    and larger programs up to about 640 nodes (fixed seeds)."""
+    out = [(name, program_text(g)) for name, g in bench_set()]
+    for i, size in enumerate([10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 70, 80, 90, 100] * 2):
+        out.append((f"random n={size} s={100 + i}", program_text(random_program(size, seed=100 + i))))
+    out.append(("chain of 30 statements", chain_program(30)))
+    for i, size in enumerate([260, 400, 640]):
+        out.append((f"random n={size} s={200 + i}", program_text(random_program(size, seed=200 + i))))
+    return out
+
+
 def bench_set() -> list[tuple[str, Graph]]:
     """The named graphs the bench compares on (fixed seeds)."""
     graphs: list[tuple[str, Graph]] = [

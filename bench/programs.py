@@ -59,3 +59,23 @@ def make_program(target_nodes: int, seed: int = 0) -> tuple[str, list[tuple], di
         i += 1
     values = {name: rng.uniform(0.8, 1.2) for name in VARIABLES}
     return "\n".join(lines), statements, values
+
+
+def mlp_program(inputs: int = 4, layers: tuple[int, ...] = (32, 8, 1), seed: int = 0) -> tuple[str, dict[str, float]]:
+    """A micrograd MLP (micrograd.nn, ReLU hidden layers) on one input, as compgraph reads it
+    (compgraph.from_micrograd): (source, values). With the defaults, 1,261 nodes: the
+    page-size program of the wire-size and page benches. Needs micrograd (the bench extra)."""
+    from micrograd.engine import Value
+    from micrograd.nn import MLP
+
+    import compgraph
+
+    state = random.getstate()
+    random.seed(seed)  # micrograd draws its weights from the random module
+    try:
+        model = MLP(inputs, list(layers))
+        xs = [Value(random.uniform(-1.0, 1.0)) for _ in range(inputs)]
+        program = compgraph.from_micrograd(model(xs), names={f"x{k}": x for k, x in enumerate(xs)})
+    finally:
+        random.setstate(state)
+    return program.source, dict(program.values)

@@ -26,6 +26,7 @@ from .display import tensor_literal_text
 from .errors import EngineError, EngineWarning
 from .evaluate import Evaluation, evaluate, forward_plan
 from .evaluate_tensor import evaluate_tensors, tensor_plan
+from .fast_graph import read_graph
 from .gcpause import collector_paused
 from .gradcheck import central_differences, planned_checks, tensor_checks
 from .graph import Graph, build_graph
@@ -64,9 +65,12 @@ def prepare(source: str, values: Mapping[str, object] | None = None, **options) 
 
 def _prepare(source: str, values: Mapping[str, object] | None, options: AnalysisOptions) -> Prepared:
     limits = options.limits
-    # Each statement's syntax tree is built into the graph and let go at once.
-    graph = build_graph(iter_statements(source, limits, count_nodes=not options.merge), limits,
-                        merge=options.merge, source=source)
+    # The common program is read straight into its graph; any other is parsed, and each
+    # statement's syntax tree built into the graph and let go at once.
+    graph = None if options.merge else read_graph(source, limits)
+    if graph is None:
+        graph = build_graph(iter_statements(source, limits, count_nodes=not options.merge), limits,
+                            merge=options.merge, source=source)
     variable_values, given_parameters, warnings = bind_values(graph, values or {}, options.default_value)
     tensor = graph.uses_tensors or has_tensor(variable_values)
     classroom.check(graph, options, tensor, variable_values)  # before the work it limits
@@ -149,6 +153,13 @@ class Prepared:
 def graph_layout(graph: Graph, evaluation: Evaluation | None = None, text_scale: float = 1.0) -> dict:
     """Where to draw each node and edge: inputs on the left, the output on the right.
     On tensors each node also shows its shape."""
+    inputs, kinds, texts, output = layout_request(graph, evaluation)
+    return layout_graph(inputs, kinds, texts, output, text_scale=text_scale)
+
+
+def layout_request(graph: Graph, evaluation: Evaluation | None = None) -> tuple[list, list[str], list[str], int]:
+    """What the layout is given for `graph`: (operands, kinds, texts, output), the texts as
+    the page writes them in the nodes."""
     texts = []
     for node in range(len(graph)):
         op, label = graph.ops[node], graph.label(node)
@@ -163,4 +174,4 @@ def graph_layout(graph: Graph, evaluation: Evaluation | None = None, text_scale:
     # A parameter sits next to the operation that uses it, like a constant: W2 beside the
     # second layer, not far left with the data.
     kinds = ["const" if kind == "param" else kind for kind in graph.kinds]
-    return layout_graph(graph.inputs, kinds, texts, graph.output, text_scale=text_scale)
+    return graph.inputs, kinds, texts, graph.output

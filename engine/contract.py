@@ -1,4 +1,5 @@
-"""An analysis's result, and the JSON contract it turns into (Analysis.to_dict()).
+"""An analysis's result, and the JSON contract it turns into (Analysis.to_dict(), the
+object form; Analysis.to_json("compact") is the same as columns, see wire.py).
 
 Fields may be added, never renamed. Numbers are JSON numbers, or the strings
 "nan", "inf", "-inf" where they are not finite; on tensors, a value is an
@@ -24,6 +25,7 @@ from .numbers import json_number, json_numbers
 from .options import AnalysisOptions
 from .tensor import json_tensor
 from .trace import backward_steps, forward_steps, update_steps
+from .wire import compact_json
 
 # Below this many nodes the cycle collector would hardly run while the JSON is built, and
 # pausing it costs more than it saves.
@@ -61,7 +63,14 @@ class Analysis:
         with collector_paused():
             return to_dict(self)
 
-    def to_json(self) -> bytes:
+    def to_json(self, format: str | None = None) -> bytes:
+        """The answer as JSON bytes, in `format` ("object": to_dict(); "compact": wire.py),
+        by default the one the options asked for."""
+        if (format or self.options.format) == "compact":
+            if len(self.graph) < SMALL:
+                return compact_json(self)
+            with collector_paused():
+                return compact_json(self)
         return orjson.dumps(self.to_dict())
 
 

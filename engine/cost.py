@@ -25,6 +25,8 @@ import numpy as np
 
 from .errors import EngineError
 from .graph import NONE, OP, PARAM, Graph
+from .layout.draw import DUMMY_BUDGET
+from .layout.order import budget_us
 from .limits import Limits
 from .shapes import Shape, size
 from .tensor import shape_text
@@ -36,7 +38,8 @@ SCALAR_EVALUATION = 12_500  # one node evaluated on Python floats (the scalar gr
 PARSE_PER_CHAR = 50_000  # reading one character of source into the graph (~2 µs)
 PER_VALUE = 25_000  # binding one value (a warning if unused)
 PER_NUMBER = 2_500  # one number of a vector or matrix value
-LAYOUT, LAYOUT_SEARCH, LAYOUT_PER_NODE = 50_000_000, 25_000_000, 6_250_000  # 2 ms, 1 ms, 0.25 ms
+OPS_PER_US = 25_000  # an operation is about 0.04 ns
+LAYOUT_US, LAYOUT_PER_ITEM_US = 3_000, 120  # the layout's fixed cost and cost per item, measured x2
 JSON_PER_NUMBER = 150  # summarizing an array for the JSON (min, max, mean, norm)
 TEMPORARIES = 6  # arrays of the largest size an operation may hold while it runs (bce's gradient)
 
@@ -64,10 +67,15 @@ class Cost:
 
 
 def layout_work(nodes: int) -> int:
-    """Drawing the graph: an exhaustive ordering search up to a few dozen nodes, then about
-    0.25 ms a node (measured: 36 nodes 54 ms, 1,000 nodes 0.3 s). Bounded by the node limit,
-    not by max_work: the page cannot draw a graph without it."""
-    return LAYOUT + LAYOUT_SEARCH * min(nodes, 60) + LAYOUT_PER_NODE * nodes
+    """Drawing the graph, an upper bound: the layout works on the nodes plus a dummy per layer
+    a long edge crosses (at most 2 edges per node, each crossing fewer than `nodes` layers, and
+    never more than the layout's dummy budget), spends a fixed cost and at most 120 µs per such
+    item (twice the most measured, 16-110 µs), and its ordering search stops at a budget that
+    grows with the items (layout/order.py). Loose by design: a graph of this size may need that
+    many dummies. Bounded by the node limit, not by max_work: the page cannot draw a graph
+    without it."""
+    items = nodes + min(DUMMY_BUDGET, 2 * nodes * nodes)
+    return int(OPS_PER_US * (LAYOUT_US + LAYOUT_PER_ITEM_US * items + budget_us(items)))
 
 
 def parse_work(source: str, values: dict | None = None) -> int:

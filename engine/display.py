@@ -23,21 +23,37 @@ _TIMES = str.maketrans({"*": "·", "×": "·", "⋅": "·", "÷": "/", "−": "-
 _PLACEHOLDER = re.compile(r"\{([ab])\}")
 
 
-def operand_names(graph: Graph, source: str) -> list[str]:
-    """How each node is written when it appears inside a formula."""
+def operand_names(graph: Graph, source: str, labels: list | None = None) -> list[str]:
+    """How each node is written when it appears inside a formula (`labels`: graph.label of
+    every node, when the caller has them)."""
+    label_of = graph.label if labels is None else labels.__getitem__
     names: list[str] = []
+    ops, starts, ends = graph.ops, graph.starts, graph.ends
     for node in range(len(graph)):
-        label = graph.label(node)
+        label = label_of(node)
         if label is not None:
             names.append(label)
             continue
-        op = graph.ops[node]
-        start, end = _balanced(source, graph.starts[node], graph.ends[node])
-        text = _SPACES.sub("", source[start:end]) if end - start <= 3 * _SHORT else ""
+        op = ops[node]
+        start, end = starts[node], ends[node]
+        if source.find("(", start, end) >= 0 or source.find(")", start, end) >= 0:
+            start, end = _balanced(source, start, end)
+        if end - start > 3 * _SHORT:
+            text = ""
+        else:
+            text = source[start:end]
+            # (an ASCII span holds no white space but these: the lexer refuses the others)
+            if not text.isascii() or " " in text or "\t" in text or "\n" in text or "\r" in text:
+                text = _SPACES.sub("", text)
         if not text or len(text) > _SHORT:
             text = f"{op.names[0]}(…)" if op.notation == "function" else "(…)"
         else:
-            text = _undoubled(text.replace("**", "^").translate(_TIMES).translate(SUBSCRIPTS))
+            if not text.isascii():
+                text = text.replace("**", "^").translate(_TIMES).translate(SUBSCRIPTS)
+            elif "*" in text:
+                text = text.replace("**", "^").replace("*", "·")
+            if "((" in text:
+                text = _undoubled(text)
             if op.notation != "function":
                 text = f"({text})"
         names.append(text)
@@ -97,20 +113,28 @@ def _enclosed(text: str) -> bool:
 _TEMPLATES: dict[str, str] = {}
 
 
-def fill(template: str, grouped: list[str], bare: list[str]) -> str:
-    """The template over {a} and {b} with operands' names: bare where the template
-    already encloses the operand, in parentheses elsewhere."""
-    positional = _TEMPLATES.get(template)
-    if positional is None:
+def positional(template: str) -> str:
+    """The template over {a} and {b} with numbered slots: {0} and {1} for the operands'
+    names, {2} and {3} for their bare names where the template already encloses them
+    (log({a}) is log({2})). The compact wire format sends these, once per operator."""
+    converted = _TEMPLATES.get(template)
+    if converted is None:
         def slot(match: re.Match) -> str:
             before = template[:match.start()].rstrip(" ")
             after = template[match.end():].lstrip(" ")
             own = before.endswith(("(", ",")) and after.startswith((")", ","))
             return f"{{{(match.group(1) == 'b') + 2 * own}}}"
-        positional = _TEMPLATES[template] = _PLACEHOLDER.sub(slot, template)
+        converted = _TEMPLATES[template] = _PLACEHOLDER.sub(slot, template)
+    return converted
+
+
+def fill(template: str, grouped: list[str], bare: list[str]) -> str:
+    """The template over {a} and {b} with operands' names: bare where the template
+    already encloses the operand, in parentheses elsewhere."""
+    positional_template = _TEMPLATES.get(template) or positional(template)
     a, b = (grouped + ["", ""])[:2]
     bare_a, bare_b = (bare + ["", ""])[:2]
-    return positional.format(a, b, bare_a, bare_b)
+    return positional_template.format(a, b, bare_a, bare_b)
 
 
 def node_formulas(graph: Graph, names: list[str], bare: list[str] | None = None) -> list[list[str] | None]:

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
+from operator import attrgetter
+
+import numpy as np
 
 from .graph import NONE, OP, Graph
 
@@ -69,13 +72,18 @@ class ForwardPlan:
 
 
 def forward_plan(graph: Graph) -> ForwardPlan:
-    ops, kinds = graph.ops, graph.kinds
-    nodes = array("i", [node for node in range(len(kinds)) if kinds[node] is OP])
-    return ForwardPlan(
-        nodes, [ops[node].forward for node in nodes],
-        array("i", [graph.operand_a[node] for node in nodes]),
-        array("i", [graph.operand_b[node] for node in nodes]),
-    )
+    # The operator nodes are those with an operand (graph.py), in id order.
+    operand_a = np.frombuffer(graph.operand_a, dtype=np.intc)
+    nodes = np.flatnonzero(operand_a != NONE).astype(np.intc)
+    plan_a, plan_b = array("i"), array("i")
+    plan_a.frombytes(operand_a[nodes].tobytes())
+    plan_b.frombytes(np.frombuffer(graph.operand_b, dtype=np.intc)[nodes].tobytes())
+    ids = array("i")
+    ids.frombytes(nodes.tobytes())
+    return ForwardPlan(ids, list(map(_FORWARD, map(graph.ops.__getitem__, ids))), plan_a, plan_b)
+
+
+_FORWARD = attrgetter("forward")
 
 
 def leaf_values(graph: Graph, variable_values: list) -> list:

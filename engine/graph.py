@@ -16,6 +16,8 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .errors import EngineError, quoted
 from .limits import Limits
 from .ops import CONSTANTS, OPERATORS, Operator
@@ -111,10 +113,10 @@ def build_graph(program: Program | Iterable[Statement], limits: Limits | None = 
                 merge: bool = False, source: str = "") -> Graph:
     """The graph of a program, or of statements as a parser yields them from `source`."""
     statements = program.statements if isinstance(program, Program) else program
-    return _Builder(limits or Limits(), merge, source).build(statements)
+    return Builder(limits or Limits(), merge, source).build(statements)
 
 
-class _Builder:
+class Builder:
     """Provisional ids: variable k is -(k+2) (-1 is NONE); every other node counts
     up from 0. The final renumbering puts the variables first."""
 
@@ -140,64 +142,95 @@ class _Builder:
         self.op_params: dict[int, int] = {}
         self.uses_tensors = False
         self.seen: dict[tuple, int] = {}  # for merge: (op, operand ids) or constant -> node
+        # new() runs once per node: its appends are looked up once
+        self._add_kind, self._add_op, self._add_label = self.kinds.append, self.ops.append, self.labels.append
+        self._add_a, self._add_b = self.operand_a.append, self.operand_b.append
+        self._add_start, self._add_end = self.starts.append, self.ends.append
 
     def build(self, program: Iterable[Statement]) -> Graph:
         statements = Statements()
+        parameter_names = self.parameter_names
         for statement in program:
-            if statement.target is not None:
+            target, expr = statement.target, statement.expr
+            if target is not None and (target in parameter_names or type(expr) is Param):
                 self.check_rebinding(statement)
-            if type(statement.expr) is Param:
-                node = self.parameter(statement)
-            else:
-                node = self.expression(statement.expr)
-            if statement.target is not None:
-                self.bound[statement.target] = node
-                if node >= 0 and self.kinds[node] is OP and self.labels[node] is None:
-                    self.labels[node] = statement.target
-            statements.targets.append(statement.target)
-            statements.nodes.append(node)
-            statements.starts.append(statement.start)
-            statements.ends.append(statement.end)
+            node = self.parameter(statement) if type(expr) is Param else self.expression(expr)
+            self.bind(statements, target, node, statement.start, statement.end)
         return self.finish(statements)
 
+    def bind(self, statements: Statements, target: str | None, node: int, start: int, end: int) -> None:
+        """A statement built: its name now means its node (an unnamed operation takes it)."""
+        if target is not None:
+            self.bound[target] = node
+            if node >= 0 and self.kinds[node] is OP and self.labels[node] is None:
+                self.labels[node] = target
+        statements.targets.append(target)
+        statements.nodes.append(node)
+        statements.starts.append(start)
+        statements.ends.append(end)
+
     def expression(self, root) -> int:
+        """The node of an expression, built operands first (no recursion); an operation
+        whose operands are all leaves is built at once, without the work stack."""
+        if type(root) is not Apply:
+            return self.leaf(root)
         results: list[int] = []
         work: list = [root]
+        leaf, operation = self.leaf, self.operation
         while work:
             item = work.pop()
-            if type(item) is Apply:
+            kind = type(item)
+            if kind is Apply:
+                args = item.args
+                if len(args) == 1:
+                    if type(args[0]) is not Apply:
+                        results.append(operation(item, leaf(args[0]), NONE))
+                        continue
+                elif type(args[0]) is not Apply and type(args[1]) is not Apply:
+                    a = leaf(args[0])
+                    results.append(operation(item, a, leaf(args[1])))
+                    continue
                 work.append((item,))  # revisit once its operands are built
-                work.extend(reversed(item.args))
-            elif type(item) is tuple:
+                work.extend(reversed(args))
+            elif kind is tuple:
                 apply = item[0]
                 if len(apply.args) == 1:
                     a, b = results.pop(), NONE
                 else:
                     b = results.pop()
                     a = results.pop()
-                results.append(self.operation(apply, a, b))
-            elif type(item) is Num:
-                results.append(self.constant(item.value, item.text, item.start, item.end))
-            elif type(item) is Param:
-                raise EngineError("unnamed_parameter",
-                                  "a parameter needs a name of its own: write W = param(3, 4) on its "
-                                  "own line, then use W", item.start, item.end)
+                results.append(operation(apply, a, b))
             else:
-                results.append(self.name(item))
+                results.append(leaf(item))
         return results[0]
 
+    def leaf(self, item) -> int:
+        kind = type(item)
+        if kind is Name:
+            return self.name(item)
+        if kind is Num:
+            return self.constant(item.value, item.text, item.start, item.end)
+        raise EngineError("unnamed_parameter",
+                          "a parameter needs a name of its own: write W = param(3, 4) on its "
+                          "own line, then use W", item.start, item.end)
+
     def name(self, item: Name) -> int:
-        node = self.bound.get(item.name)
+        return self.name_at(item.name, item.start, item.end)
+
+    def name_at(self, name: str, start: int, end: int) -> int:
+        """What a name written at [start, end) means: a statement's node, a constant (pi), or
+        a variable (an occurrence more)."""
+        node = self.bound.get(name)
         if node is not None:
             return node
-        if item.name in CONSTANTS:
-            return self.constant(CONSTANTS[item.name], item.name, item.start, item.end)
-        index = self.variables.get(item.name)
+        if name in CONSTANTS:
+            return self.constant(CONSTANTS[name], name, start, end)
+        index = self.variables.get(name)
         if index is None:
-            self.count_node(item.start, item.end)
-            index = self.variables[item.name] = len(self.variables)
+            self.count_node(start, end)
+            index = self.variables[name] = len(self.variables)
             self.occurrences.append(array("i"))
-        self.occurrences[index].extend((item.start, item.end))
+        self.occurrences[index].extend((start, end))
         return -(index + 2)
 
     def check_rebinding(self, statement: Statement) -> None:
@@ -237,13 +270,29 @@ class _Builder:
             key = ("const", value, text)
             if key in self.seen:
                 return self.seen[key]
-        spelled = "".join(self.source[start:end].split())
+        written = self.source[start:end]
+        spelled = written if written == text else "".join(written.split())
         node = self.new(CONST, None, NONE, NONE, None if spelled == text else text, start, end)
         self.const_nodes.append(node)
         self.const_values.append(value)
         if self.merge:
             self.seen[key] = node
         return node
+
+    def negated(self, node: int, value: float, text: str, start: int) -> None:
+        """The number literal just made, under a prefix minus that folds into it (-2 is the
+        number minus two, as parser.prefix reads it): its value, text and start change."""
+        assert self.const_nodes[-1] == node
+        self.const_values[-1] = value
+        self.starts[node] = start
+        written = self.source[start:self.ends[node]]
+        spelled = written if written == text else "".join(written.split())
+        self.labels[node] = None if spelled == text else text
+
+    def op_node(self, op: Operator, a: int, b: int, start: int, end: int) -> int:
+        """An operation read straight into the graph (fast_graph.py): never merged, never
+        tensor-only, no integer argument. The registry's entry, as operation() takes it."""
+        return self.new(OP, OPERATORS[op.name], a, b, None, start, end)
 
     def operation(self, apply: Apply, a: int, b: int) -> int:
         if self.merge:
@@ -265,13 +314,13 @@ class _Builder:
         node = len(self.kinds)
         if node + len(self.variables) >= self.max_nodes:
             self.count_node(start, end)
-        self.kinds.append(kind)
-        self.ops.append(op)
-        self.operand_a.append(a)
-        self.operand_b.append(b)
-        self.labels.append(label)
-        self.starts.append(start)
-        self.ends.append(end)
+        self._add_kind(kind)
+        self._add_op(op)
+        self._add_a(a)
+        self._add_b(b)
+        self._add_label(label)
+        self._add_start(start)
+        self._add_end(end)
         return node
 
     def count_node(self, start: int, end: int) -> None:
@@ -280,40 +329,24 @@ class _Builder:
                               f"the graph would have more than {self.max_nodes:,} nodes", start, end)
 
     def finish(self, statements: Statements) -> Graph:
+        """Renumber (variables first) and derive the edges and requires_grad, with numpy
+        where a step has no order to keep."""
         shift = len(self.variables)
-
-        def renumber(ids: array) -> array:
-            # In place, to keep peak memory down on big graphs.
-            for i, p in enumerate(ids):
-                if p != NONE:
-                    ids[i] = -p - 2 if p < 0 else p + shift
-            return ids
-
-        padding = array("i", [NONE]) * shift
-        operand_a = padding + renumber(self.operand_a)
-        operand_b = padding + renumber(self.operand_b)
+        operand_a = _renumbered(self.operand_a, shift)
+        operand_b = _renumbered(self.operand_b, shift)
         starts = array("i", [occ[0] for occ in self.occurrences]) + self.starts
         ends = array("i", [occ[1] for occ in self.occurrences]) + self.ends
         kinds = [INPUT] * shift + self.kinds
+        first_edge, edge_targets, edge_operands = _edges(operand_a, operand_b)
         requires = bytearray(len(kinds))
         requires[:shift] = b"\x01" * shift
         for node in self.parameters:
             requires[node + shift] = 1
-        first_edge, edge_targets, edge_operands = array("i"), array("i"), array("b")
-        for node in range(len(kinds)):
-            first_edge.append(len(edge_targets))
-            a = operand_a[node]
+        # in id order, a topological order: an operation needs a gradient if an operand does
+        for node, a, b in zip(range(shift, len(kinds)), operand_a[shift:], operand_b[shift:], strict=True):
             if a != NONE:
-                b = operand_b[node]
-                edge_targets.append(node)
-                edge_operands.append(0)
-                if b != NONE:
-                    edge_targets.append(node)
-                    edge_operands.append(1)
-                    requires[node] = requires[a] | requires[b]
-                else:
-                    requires[node] = requires[a]
-        renumber(statements.nodes)
+                requires[node] = requires[a] | requires[b] if b != NONE else requires[a]
+        statements.nodes = _renumbered(statements.nodes, shift, padding=0)
         return Graph(
             kinds=kinds, ops=[None] * shift + self.ops, operand_a=operand_a, operand_b=operand_b,
             labels=[*self.variables, *self.labels], starts=starts, ends=ends,
@@ -327,3 +360,31 @@ class _Builder:
             op_params={node + shift: p for node, p in self.op_params.items()},
             uses_tensors=self.uses_tensors,
         )
+
+
+def _renumbered(ids: array, shift: int, padding: int | None = None) -> array:
+    """Provisional ids as final ones (variable k is -(k+2), every other node moves up by
+    `shift`), after `shift` NONE entries for the variables (or `padding` of them)."""
+    provisional = np.frombuffer(ids, dtype=np.intc)
+    out = np.full((shift if padding is None else padding) + len(provisional), NONE, dtype=np.intc)
+    body = out[len(out) - len(provisional):]
+    body[:] = provisional
+    np.add(provisional, shift, out=body, where=provisional >= 0)
+    np.subtract(-2, provisional, out=body, where=provisional < NONE)
+    renumbered = array("i")
+    renumbered.frombytes(out.tobytes())
+    return renumbered
+
+
+def _edges(operand_a: array, operand_b: array) -> tuple[array, array, array]:
+    """(first edge of each node, each edge's target, its operand): node i's operands in order."""
+    count = (np.frombuffer(operand_a, dtype=np.intc) != NONE).astype(np.intc)
+    count += np.frombuffer(operand_b, dtype=np.intc) != NONE
+    first = np.zeros(len(count), dtype=np.intc)
+    np.cumsum(count[:-1], out=first[1:])
+    targets = np.repeat(np.arange(len(count), dtype=np.intc), count)
+    operands = (np.arange(len(targets), dtype=np.intc) - first[targets]).astype(np.int8)
+    out = array("i"), array("i"), array("b")
+    for column, values in zip(out, (first, targets, operands), strict=True):
+        column.frombytes(values.tobytes())
+    return out

@@ -53,6 +53,7 @@ _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
 # Entries of the pending-operator stack: (kind, operator-or-name, start, end, extra).
 _BINARY, _PREFIX, _GROUP, _CALL = "binary", "prefix", "group", "call"
+_REDUCIBLE = frozenset((_BINARY, _PREFIX))  # what reduce_while_tighter may apply
 
 
 def parse(source: str, limits: Limits | None = None) -> Program:
@@ -168,13 +169,19 @@ class _Parser:
                     operands.append(literal)
                     expect_operand = False
                     continue
-                elif kind == NAME and token[1] == PARAM and ahead[0] == LPAREN:
-                    leaf, previous, token, ahead = self.param_leaf(token, ahead)
-                    operands.append(leaf)
-                    expect_operand = False
-                    continue
                 elif kind == NAME:
-                    if ahead[0] == LPAREN:
+                    if ahead[0] != LPAREN:
+                        text = token[1]
+                        if text in FUNCTIONS or text == PARAM:
+                            self.name(token)  # says why it cannot be a name
+                        operands.append(Name(text, token[2], token[3]))
+                        expect_operand = False
+                    elif token[1] == PARAM:
+                        leaf, previous, token, ahead = self.param_leaf(token, ahead)
+                        operands.append(leaf)
+                        expect_operand = False
+                        continue
+                    else:
                         op = self.function(token, previous, ahead)
                         depth += 1
                         if depth > self.max_depth:
@@ -183,9 +190,6 @@ class _Parser:
                         previous = ahead  # the call's '('
                         token, ahead = next_token(), next_token()
                         continue
-                    else:
-                        operands.append(self.name(token))
-                        expect_operand = False
                 elif kind == LPAREN:
                     depth += 1
                     if depth > self.max_depth:
@@ -205,9 +209,10 @@ class _Parser:
                 else:
                     self.missing_operand(token, previous)
             else:
-                if kind == OP and token[1] in INFIX:
-                    op = INFIX[token[1]]
-                    self.reduce_while_tighter(operands, pending, op.precedence, op.right_assoc)
+                op = INFIX.get(token[1]) if kind == OP else None
+                if op is not None:
+                    if pending and pending[-1][0] in _REDUCIBLE:
+                        self.reduce_while_tighter(operands, pending, op.precedence, op.right_assoc)
                     pending.append((_BINARY, op, token[2], token[3], None))
                     expect_operand = True
                 elif kind == SUP:

@@ -70,12 +70,13 @@ def backward_steps(graph: Graph, evaluation: Evaluation, formulas: list, grads: 
             "contribution": count, "contributions": totals[source],
         }
         if names is not None:
-            step.update(_rule(graph, evaluation, target, operand, names))
+            step["rule"], step["shapes"] = tensor_rule(graph, evaluation, target, operand, names)
         steps.append(step)
     return steps
 
 
-def _rule(graph: Graph, evaluation: Evaluation, target: int, operand: int, names: list[str]) -> dict:
+def tensor_rule(graph: Graph, evaluation: Evaluation, target: int, operand: int,
+                names: list[str]) -> tuple[str, str]:
     """How a tensor contribution is formed, in words and in shapes."""
     op = graph.ops[target]
     partial = op.partials[operand]
@@ -86,14 +87,14 @@ def _rule(graph: Graph, evaluation: Evaluation, target: int, operand: int, names
         rule = partial.render_rule(*[names[p] for p in operands])
         shapes = (partial.shape_rule(up, *shape) if partial.shape_rule
                   else shape_text(shape[operand]))
-        return {"rule": rule, "shapes": shapes}
+        return rule, shapes
     mine = shape[operand]
     local = np.shape(evaluation.values[target])  # an elementwise local gradient has the output's shape
     shapes = f"{shape_text(mine)} = {shape_text(up)} ⊙ {shape_text(local)}"
     rule = "upstream ⊙ local"
     if up != mine:
         rule += ", summed over the broadcast axes"
-    return {"rule": rule, "shapes": shapes}
+    return rule, shapes
 
 
 def update_steps(graph: Graph, evaluation: Evaluation, learning_rate: float,

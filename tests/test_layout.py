@@ -10,10 +10,12 @@ import sys
 from itertools import pairwise
 from pathlib import Path
 
-import compgraph.engine.layout as layout_mod
+import compgraph.engine.layout.draw as draw_mod
 import numpy as np
 import pytest
-from compgraph.engine.layout import (
+from compgraph.engine.layout import cache, layout_graph
+from compgraph.engine.layout.rank import DEEP_INPUT
+from compgraph.engine.layout.text import (
     EDGE_CHAR_EM,
     EDGE_FONT,
     EDGE_LABEL_CHARS,
@@ -21,7 +23,6 @@ from compgraph.engine.layout import (
     GRAD_H,
     GRAD_W,
     LABEL_LINE_H,
-    layout_graph,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -166,12 +167,14 @@ def check_layout(graph, res: dict, chars: int = EDGE_LABEL_CHARS, *, strict_outp
         if kind == "op":
             assert min(nd["w"], nd["h"]) >= 48 * min(1.0, scale) - 1e-6
 
-    # Layers: inputs first, output last, edges strictly left to right.
+    # Layers: inputs first (or, first used deep, just before that use), output last, edges
+    # strictly left to right.
     layer = [nd["layer"] for nd in res["nodes"]]
     xs = [nd["x"] for nd in res["nodes"]]
     for i, kind in enumerate(kinds):
         if kind == "input":
-            assert layer[i] == 0
+            first = min((layer[v] for v, args in enumerate(inputs) if i in args), default=0)
+            assert layer[i] == (first - 1 if first >= DEEP_INPUT else 0)
     used_later = any(output in args for args in inputs)
     if strict_output and not used_later and kinds[output] != "input":
         assert layer[output] == max(layer)
@@ -406,7 +409,8 @@ def test_random_programs(size, seed):
 
 def test_overflow_tracks_keep_invariants(monkeypatch):
     """Past the dummy budget the longest edges go over the top; still tidy."""
-    monkeypatch.setattr(layout_mod, "DUMMY_BUDGET", 0)
+    monkeypatch.setattr(draw_mod, "DUMMY_BUDGET", 0)
+    cache.clear()
     for g in (G.random_dag(120, seed=4, window=60), G.sigmoid_neuron(), G.fan_out(6)):
         res = layout_graph(*g)
         check_layout(g, res)
@@ -420,7 +424,9 @@ def test_overflow_tracks_keep_invariants(monkeypatch):
 
 def test_same_input_same_output():
     g = G.random_program(150, seed=11)
-    assert layout_graph(*g) == layout_graph(*g)
+    first = layout_graph(*g)
+    cache.clear()
+    assert layout_graph(*g) == first
 
 
 def test_independent_of_hash_seed():
@@ -520,3 +526,147 @@ def test_larger_text_gets_more_room(scale):
 def test_a_text_scale_out_of_range_is_refused(scale):
     with pytest.raises(ValueError, match="text_scale"):
         layout_graph(*G.xyz(), text_scale=scale)
+
+
+# ---------------------------------------------------------------------------
+# Inputs first used deep sit just before that use
+
+
+def test_an_input_first_used_deep_sits_before_its_use():
+    graph, res = _engine_graph(G.chain_program(8), {})
+    check_layout(graph, res, strict_output=False)
+    inputs, kinds, labels, _ = graph
+    layer = [nd["layer"] for nd in res["nodes"]]
+    for i, name in enumerate(labels):
+        if kinds[i] != "input":
+            continue
+        first = min(layer[v] for v, args in enumerate(inputs) if i in args)
+        if name in ("x", "y"):
+            assert layer[i] == 0
+        else:  # w2 ... w8, each beside the tanh it multiplies
+            assert first >= DEEP_INPUT and layer[i] == first - 1, name
+
+
+@pytest.mark.parametrize("graph", [G.xyz(), G.sigmoid_neuron(), G.log_sin()], ids=["xyz", "sigmoid", "log-sin"])
+def test_the_lecture_graphs_keep_every_input_in_the_first_column(graph):
+    res = layout_graph(*graph)
+    assert all(nd["layer"] == 0 for nd, kind in zip(res["nodes"], graph[1], strict=True) if kind == "input")
+
+
+# ---------------------------------------------------------------------------
+# The ordering search: counted right, bounded
+
+
+def _reference_crossings(lg, rows) -> int:
+    """Crossings of an order, counted pair by pair (ports included)."""
+    pos = {v: i for row in rows for i, v in enumerate(row)}
+    segs = [(pos[u], pos[b], p, lg.layer[u]) for u, d in enumerate(lg.downs) for b, p in d]
+    return sum(1 for a in segs for b in segs
+               if a[3] == b[3] and a[0] < b[0] and (a[1], a[2]) > (b[1], b[2]))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dags(max_nodes=60))
+def test_the_search_counts_its_crossings_right(g):
+    from compgraph.engine.layout.layered import build
+    from compgraph.engine.layout.order import order_layers
+    from compgraph.engine.layout.rank import assign_layers
+
+    inputs, kinds, _, output = g
+    layer = assign_layers(inputs, kinds, output)
+    lg = build(inputs, layer, max(layer) + 1, draw_mod.DUMMY_BUDGET)
+    rows, count = order_layers(lg, inputs, output)
+    assert sorted(v for row in rows for v in row) == list(range(lg.n_items))
+    assert all(lg.layer[v] == r for r, row in enumerate(rows) for v in row)
+    assert count == _reference_crossings(lg, rows)
+
+
+def test_the_search_is_bounded_by_its_budget():
+    from compgraph.engine.layout.copies import pair_count
+    from compgraph.engine.layout.layered import build
+    from compgraph.engine.layout.order import SCHEDULES, budget_us, schedule, search_cost
+    from compgraph.engine.layout.rank import assign_layers
+
+    plans = []
+    for size in (20, 100, 400):
+        inputs, kinds, _, output = G.random_program(size, seed=size)
+        layer = assign_layers(inputs, kinds, output)
+        lg = build(inputs, layer, max(layer) + 1, draw_mod.DUMMY_BUDGET)
+        plan = schedule(lg, pair_count(lg))
+        assert plan == SCHEDULES[-1] or search_cost(lg, pair_count(lg), plan) <= budget_us(lg.n_items)
+        plans.append(SCHEDULES.index(plan))
+    assert plans[-1] > 0, "a large graph gets less than the fullest search"
+
+
+def test_isotonic_regression_pooled_and_padded_agree_with_pav():
+    from compgraph.engine.layout.coord import _isotonic, _isotonic_padded
+
+    def pav(z, w):
+        blocks = []
+        for zi, wi in zip(z, w, strict=True):
+            blocks.append([zi * wi, wi, 1])
+            while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+                s, ww, c = blocks.pop()
+                blocks[-1] = [blocks[-1][0] + s, blocks[-1][1] + ww, blocks[-1][2] + c]
+        return [s / ww for s, ww, c in blocks for _ in range(c)]
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        lens = rng.integers(1, 9, size=rng.integers(1, 6))
+        z, w = rng.normal(size=lens.sum()), rng.uniform(0.1, 3.0, size=lens.sum())
+        first = np.zeros(lens.sum(), dtype=bool)
+        first[np.concatenate([[0], np.cumsum(lens)[:-1]])] = True
+        run = np.cumsum(first) - 1
+        where = (run, np.arange(lens.sum()) - np.concatenate([[0], np.cumsum(lens)])[run])
+        want = np.concatenate([pav(z[a:a + k], w[a:a + k]) for a, k in zip(np.cumsum(lens) - lens, lens, strict=True)])
+        assert np.allclose(_isotonic(z, w, first), want)
+        assert np.allclose(_isotonic_padded(z, w, where, (len(lens), lens.max())), want)
+
+
+# ---------------------------------------------------------------------------
+# The cache of layouts
+
+
+def test_the_same_graph_again_comes_from_the_cache_as_a_fresh_copy():
+    cache.clear()
+    g = G.random_program(60, seed=3)
+    first = layout_graph(*g)
+    assert cache.held()[0] == 1
+    first["nodes"][0]["x"] = -1.0
+    first["edges"][0]["points"][0][0] = -1.0
+    again = layout_graph(*g)
+    assert cache.held()[0] == 1
+    assert again["nodes"][0]["x"] != -1.0 and again["edges"][0]["points"][0][0] != -1.0
+    cache.clear()
+    assert layout_graph(*g) == again
+
+
+def test_the_cache_key_holds_what_the_layout_reads():
+    cache.clear()
+    inputs, kinds, labels, output = G.log_sin()
+    base = layout_graph(inputs, kinds, labels, output)
+    # the same sizes (a label of the same width): the same layout, from the cache
+    same = layout_graph(inputs, kinds, ["x3", *labels[1:]], output)
+    assert same == base and cache.held()[0] == 1
+    # a wider label, another text size, another output, another operand order: laid out anew
+    wide = layout_graph(inputs, kinds, ["x_first_input", *labels[1:]], output)
+    assert wide["nodes"][0]["w"] > base["nodes"][0]["w"]
+    assert layout_graph(inputs, kinds, labels, output, text_scale=1.5)["width"] > base["width"]
+    swapped = [list(reversed(a)) if len(a) == 2 else a for a in inputs]
+    assert layout_graph(swapped, kinds, labels, output)["edges"][0]["source"] == swapped[2][0]
+    assert cache.held()[0] == 4
+    assert layout_graph(inputs, kinds, labels, output, edge_label_chars=4)["width"] < base["width"]
+
+
+def test_the_cache_is_bounded(monkeypatch):
+    cache.clear()
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 5)
+    for seed in range(8):
+        layout_graph(*G.random_program(30, seed=seed))
+    assert cache.held()[0] == 5
+    monkeypatch.setattr(cache, "MAX_BYTES", 200_000)
+    for seed in range(8, 16):
+        layout_graph(*G.random_program(80, seed=seed))
+    entries, held = cache.held()
+    assert held <= 200_000 and 0 < entries <= 5
+    cache.clear()

@@ -266,6 +266,7 @@ def test_after_choosing_an_example_the_keys_step_instead_of_changing_it(page: Pa
     menu.focus()
     menu.select_option("fan-out")
     expect(page.locator("#source")).to_have_value("(x + y) * (x - y)")
+    expect(page.locator("#status")).to_have_text("")  # its graph is shown (it opens at its start)
     assert page.evaluate("document.activeElement.id") != "examples"
     page.keyboard.press("ArrowRight")
     expect(page.locator("#scrubber")).to_have_value("1")

@@ -102,7 +102,7 @@ def test_at_the_end_no_example_shows_a_cross(page: Page, live_server: str, artif
         with page.expect_response("**/api/graph"):  # the end of this example, not the last one's
             page.locator("#examples").select_option(example["id"])
         expect(page.locator("#source")).to_have_value(example["source"])
-        expect(page.locator("#status")).to_have_text("")
+        expect(page.locator("#status")).to_have_text("")  # its graph is shown (it opens at its start)
         page.locator("#btn-end").click()
         summary = page.locator("#summary")
         expect(summary).to_be_visible()

@@ -52,6 +52,18 @@ KNOWN_GRAPHS = [
 ]
 
 
+# The same graphs in the compact form, with layout, the classroom options and an update step.
+KNOWN_GRAPHS += [
+    *({**body, "options": {**body.get("options", {}), "format": "compact", "layout": True}}
+      for body in KNOWN_GRAPHS),
+    {"source": "(x + y) * z", "values": {"x": -2, "y": 5, "z": -4},
+     "options": {"format": "compact", "mistakes": True, "paths": "x", "nudge": {"x": 0.5},
+                 "forward_mode": True}},
+    {"source": EXAMPLES[-3]["source"], "values": EXAMPLES[-3]["values"],
+     "options": {"format": "compact", "learning_rate": 0.5}},
+]
+
+
 @pytest.mark.parametrize("body", KNOWN_GRAPHS, ids=lambda body: body["source"][:30])
 def test_known_graphs_match_the_response_schema(body: dict) -> None:
     case = schema["/api/graph"]["POST"].Case(body=body, media_type="application/json")

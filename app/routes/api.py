@@ -24,6 +24,7 @@ from ..schemas import (
     TrainRequest,
     TrainResponse,
 )
+from ..schemas_compact import CompactGraphResponse
 from ..strict_json import StrictJSONRoute
 from ..workers import ClientGone
 
@@ -54,19 +55,42 @@ class JSONBytes(Response):
 
 @router.post(
     "/graph",
-    response_model=GraphResponse,
+    response_model=GraphResponse | CompactGraphResponse,
     responses=GRAPH_ERRORS,
     summary="Analyze an expression or program",
     description="Parses the source, builds the computational graph, runs the forward and backward "
                 "passes with a step trace, and checks every gradient numerically. Non-finite numbers "
-                'are the strings "nan", "inf" and "-inf"; they are results, not errors.',
+                'are the strings "nan", "inf" and "-inf"; they are results, not errors. With '
+                'options.format "compact" the answer is the same as columns (CompactGraphResponse).',
 )
 async def analyze(body: GraphRequest, request: Request) -> Response:
     analyzer: Analyzer = request.app.state.analyzer
     try:
-        return JSONBytes(await analyzer.analyze(body, lambda: client_gone(request)))
+        answer, encoding = await analyzer.analyze(body, lambda: client_gone(request),
+                                                  accepts_gzip(request.headers.get("accept-encoding", "")))
     except ClientGone:
         return Response(status_code=_GONE)
+    headers = {"Vary": "Accept-Encoding"}
+    if encoding:
+        headers["Content-Encoding"] = encoding
+    return JSONBytes(answer, headers=headers)
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header admits gzip (and does not refuse it with q=0)."""
+    for item in accept_encoding.lower().split(","):
+        name, _, params = item.strip().partition(";")
+        if name.strip() in ("gzip", "*"):
+            quality = params.strip().removeprefix("q=")
+            return not (params.strip().startswith("q=") and _zero(quality))
+    return False
+
+
+def _zero(quality: str) -> bool:
+    try:
+        return float(quality) == 0
+    except ValueError:
+        return False
 
 
 @router.post(

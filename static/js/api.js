@@ -1,5 +1,7 @@
 // Talking to the server: every number on the page comes from these responses.
 
+import { decode, isCompact } from "./wire.js";
+
 async function postJson(url, body, signal) {
   const response = await fetch(url, {
     method: "POST",
@@ -16,14 +18,16 @@ async function postJson(url, body, signal) {
   return { status: response.status, data };
 }
 
-// Analyze a source. Resolves to {result} or {error: {code, message, start, end}}.
+// Analyze a source. Resolves to {result} or {error: {code, message, start, end}}. The
+// answer comes in the compact form (columns, several times smaller) and is decoded into
+// the object contract the page reads; an answer in the object form is used as it is.
 export async function analyze(source, values, signal, extra = {}) {
   const { status, data } = await postJson(
     "/api/graph",
-    { source, values, options: { layout: true, default_value: 1, ...extra } },
+    { source, values, options: { layout: true, default_value: 1, format: "compact", ...extra } },
     signal,
   );
-  if (status === 200 && data) return { result: data };
+  if (status === 200 && data) return { result: isCompact(data) ? decode(data) : data };
   if (data && data.error) return { error: data.error };
   const message = status === 413 ? "the source is too large for the server"
     : `the server answered ${status}`;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .layout_layered import Layered, Order
+from .layered import Layered, Order
 
 
 def inversions_np(a: np.ndarray) -> int:

@@ -1,6 +1,10 @@
 """Layer assignment: which column each node of the graph goes in.
 
-Inputs are pinned to layer 0 and the output to the last layer (unless a dead
+Inputs go in layer 0, as the lecture draws them, except an input first used deep in the
+graph (at layer DEEP_INPUT or later): it sits in the layer just before its first use, still
+left of everything that uses it, instead of a long wire from the first column (a 30-statement
+chain `a_k = tanh(a_{k-1})*w_k + a_{k-1}` would otherwise open as thirty parallel wires).
+The output goes in the last layer (unless a dead
 node consumes the output, which forces its consumers further right). Starting
 from longest-path layering, nodes are then moved one at a time to the end of
 their feasible range that shortens their edges (coordinate descent on the
@@ -12,6 +16,8 @@ whose move would not change the total are put in the least crowded layer.
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+DEEP_INPUT = 4  # an input first used at this layer or later sits just before that use
 
 
 def consumers_of(inputs: Sequence[Sequence[int]]) -> list[list[int]]:
@@ -91,4 +97,9 @@ def assign_layers(inputs: Sequence[Sequence[int]], kinds: Sequence[str], output:
             count[here] -= 1
             count[best] += 1
             layer[i] = best
+    for i in range(n):
+        if kinds[i] == "input" and users[i]:
+            first = min(layer[j] for j in users[i])
+            if first >= DEEP_INPUT:
+                layer[i] = first - 1
     return layer
