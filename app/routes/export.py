@@ -33,7 +33,7 @@ async def export(body: GraphRequest, request: Request) -> Response:
     analyzer: Analyzer = request.app.state.analyzer
     drawn = body.model_copy(update={"options": body.options.model_copy(update={"layout": True})})
     try:
-        result = await analyzer.analyze(drawn, lambda: client_gone(request))
+        result, _ = await analyzer.analyze(drawn, lambda: client_gone(request))  # never gzip: it goes into the file
     except ClientGone:
         return Response(status_code=_GONE)
     variables = orjson.loads(result)["variables"]

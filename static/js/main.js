@@ -1,7 +1,7 @@
 // Wiring only: the editor, the server session, the player, the training panel, the modes
 // and the address, connected to each other and to the page's buttons.
 
-import { exportWalkthrough, fetchExamples, fetchOperators, train } from "./api.js";
+import { analyze, exportWalkthrough, fetchExamples, fetchOperators, train } from "./api.js";
 import { Editor } from "./editor.js";
 import { Examples } from "./examples.js";
 import { download, downloadPng, downloadSvg } from "./exportview.js";
@@ -102,7 +102,7 @@ const modes = new Modes({
 });
 
 const session = new Session({
-  editor, view, training, status: $("#status"), warnings: $("#warnings"),
+  analyze, editor, view, training, status: $("#status"), warnings: $("#warnings"),
   options: () => ({
     seed: training.seed, learning_rate: training.learningRate, text_scale: room.textScale, ...modes.options(),
   }),
