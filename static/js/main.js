@@ -136,6 +136,7 @@ function addressState() {
     mode: modes.id,
     theme: currentTheme(),
     textScale: room.textScale,
+    embed: document.body.dataset.embed === "true", // the server drew the page for an iframe
     tolerance: predict.digits,
     paths: paths.variable,
     nudge: nudge.variable === null ? null : { variable: nudge.variable, epsilon: nudge.epsilon },
