@@ -131,6 +131,8 @@ def test_the_widget_steps_the_lecture_example_to_the_engine_gradients(page: Page
         expect(summary).to_contain_text(grad)
     expect(summary).to_contain_text(f"{MINUS}4")
     page.screenshot(path=artifacts / "widget-lecture-end.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=artifacts / "widget-lecture-end-390.png", full_page=True)
 
 
 def test_a_change_of_values_from_python_re_analyses(page: Page, lecture_widget: Widget) -> None:
@@ -156,7 +158,7 @@ def test_an_edit_in_the_widget_re_analyses_in_the_kernel(page: Page, lecture_wid
     assert input_grads(page)["q"] == "1"
 
 
-def test_training_runs_in_the_kernel(page: Page) -> None:
+def test_training_runs_in_the_kernel(page: Page, artifacts) -> None:
     xor = next(example for example in examples()["examples"] if example["id"] == "xor-mlp")
     widget = compgraph.show(xor["source"], xor["values"], learning_rate=2.0)
     try:
@@ -172,5 +174,6 @@ def test_training_runs_in_the_kernel(page: Page) -> None:
         expect(page.locator('[data-part="play"]')).to_have_attribute("aria-pressed", "true")
         assert set(widget.parameters) == {"W1", "b1", "W2", "b2"}
         assert set(widget.values) == {"X", "Y"}
+        page.screenshot(path=artifacts / "widget-xor-trained.png", full_page=True)
     finally:
         widget.close()
