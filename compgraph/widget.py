@@ -71,13 +71,32 @@ class Widget(anywidget.AnyWidget):
     _asked = traitlets.Int(0).tag(sync=True)
     _answer = traitlets.Unicode("").tag(sync=True)
 
-    def __init__(self, source: str = "", values: Mapping[str, Any] | None = None, **options: Any) -> None:
+    def __init__(self, source: str = "", values: Mapping[str, Any] | None = None, *,
+                 limits: engine.Limits | None = None, **options: Any) -> None:
         self.analysis: engine.Analysis | None = None  # the last good answer
         self.error: EngineError | None = None  # why the last analysis failed, or None
+        self.limits = limits or engine.Limits()  # the kernel's, never sent to the front end
         self._analysed: bytes | None = None
+        self._holding = False
         super().__init__(source=source, values=dict(values or {}), options=options)
         self.on_msg(self._on_message)
         self._analyze()
+
+    def set_state(self, sync_data: dict) -> None:
+        """The front end's changes (ipywidgets calls this). Options the engine refuses (a
+        learning rate typed too large) are not taken, and answered as the engine's error, as
+        the page shows them; the rest of the changes are taken. (Set from Python, they raise.)"""
+        try:
+            AnalysisOptions.of({**sync_data.get("options", {}), **DRAWN})
+        except EngineError as error:
+            self._holding = True  # no analysis with the options still in force
+            try:
+                super().set_state({name: value for name, value in sync_data.items() if name != "options"})
+            finally:
+                self._holding = False
+            self._answer_error(error, self._asked)
+            return
+        super().set_state(sync_data)
 
     @traitlets.validate("options")
     def _valid_options(self, proposal: traitlets.Bunch) -> dict:
@@ -95,20 +114,21 @@ class Widget(anywidget.AnyWidget):
         asked = {"source": self.source, "values": self.values, "options": self.options,
                  "parameters": self.parameters, "asked": self._asked}
         key = orjson.dumps(asked, option=orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY)
-        if key == self._analysed:
+        if self._holding or key == self._analysed:
             return
         self._analysed = key
         try:
             analysis = engine.analyze(self.source, {**self.values, **self.parameters},
-                                      **{**DEFAULTS, **self.options, **DRAWN})
+                                      **{**DEFAULTS, **self.options, **DRAWN, "limits": self.limits})
         except EngineError as error:
-            self.error = error
-            body = orjson.dumps({"code": error.code, "message": error.message,
-                                 "start": error.start, "end": error.end})
-            self._answer = f'{{"asked":{self._asked},"error":{body.decode()}}}'
+            self._answer_error(error, self._asked)
             return
         self.analysis, self.error = analysis, None
         self._answer = f'{{"asked":{self._asked},"result":{analysis.to_json().decode()}}}'
+
+    def _answer_error(self, error: EngineError, asked: int) -> None:
+        self.error = error
+        self._answer = orjson.dumps({"asked": asked, "error": _error_body(error)}).decode()
 
     def _on_message(self, _widget: Widget, content: Any, _buffers: list) -> None:
         """The training panel's Train: SGD in the kernel, its TrainResult sent back."""
@@ -118,21 +138,27 @@ class Widget(anywidget.AnyWidget):
         reply: dict[str, Any] = {"kind": "trained", "id": content.get("id")}
         try:
             source, values = request.pop("source"), request.pop("values")
-            reply["result"] = engine.train(source, values, **request).to_dict()
+            reply["result"] = engine.train(source, values, **request, limits=self.limits).to_dict()
         except KeyError as missing:
             reply["error"] = {"code": "invalid_request", "message": f"the request has no {missing}",
                               "start": 0, "end": 0}
         except EngineError as error:
-            reply["error"] = {"code": error.code, "message": error.message, "start": error.start, "end": error.end}
+            reply["error"] = _error_body(error)
         self.send(reply)
 
 
-def show(source: str, values: Mapping[str, Any] | None = None, **values_and_options: Any) -> Widget:
+def _error_body(error: EngineError) -> dict:
+    return {"code": error.code, "message": error.message, "start": error.start, "end": error.end}
+
+
+def show(source: str, values: Mapping[str, Any] | None = None, *, limits: engine.Limits | None = None,
+         **values_and_options: Any) -> Widget:
     """The player for `source`, inline: `show("(x+y)*z", x=-2, y=5, z=-4, seed=1)`. A keyword
     named as one of engine.analyze's options is that option; any other is a variable's value
-    (a variable named as an option goes in `values`, a dict)."""
+    (a variable named as an option goes in `values`, a dict). `limits`: the engine's, in the
+    kernel (compgraph.Limits)."""
     given = dict(values or {})
     options = {}
     for name, value in values_and_options.items():
         (options if name in OPTION_NAMES else given)[name] = value
-    return Widget(source, given, **options)
+    return Widget(source, given, limits=limits, **options)

@@ -143,6 +143,11 @@ def test_a_change_of_values_from_python_re_analyses(page: Page, lecture_widget: 
     expect(page.locator('input[data-variable="x"]')).to_have_value("3")
     play_to_the_end(page, len(lecture_widget.analysis.to_dict()["steps"]))
     assert input_grads(page) == {"x": "-4", "y": "-4", "z": "8"}
+    lecture_widget.source = "x*y*z"  # and of the source: the editor shows it, the graph is new
+    page.evaluate("(messages) => window.deliver(messages)", kernel.take())
+    expect(page.locator(".editor-text")).to_have_value("x*y*z")
+    play_to_the_end(page, len(lecture_widget.analysis.to_dict()["steps"]))
+    assert input_grads(page) == {"x": "-20", "y": "-12", "z": "15"}
 
 
 def test_an_edit_in_the_widget_re_analyses_in_the_kernel(page: Page, lecture_widget: Widget) -> None:

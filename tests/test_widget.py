@@ -75,3 +75,18 @@ def test_import_compgraph_works_without_anywidget_and_show_says_what_to_install(
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.splitlines() == ["{'x': 2.0}",
                                 "compgraph.show needs anywidget, the notebook extra: pip install 'compgraph[notebook]'"]
+
+
+def test_an_option_the_front_end_sets_and_the_engine_refuses_is_answered_as_its_error() -> None:
+    widget = compgraph.show("(x+y)*z", x=-2, y=5, z=-4)
+    widget.set_state({"options": {"learning_rate": 1e9}, "_asked": 4})  # as ipywidgets does
+    assert answer(widget) == {"asked": 4, "error": {"code": "invalid_option", "start": 0, "end": 0,
+                                                    "message": widget.error.message}}
+    assert "learning rate" in widget.error.message
+    assert widget.options == {}  # refused, so not taken
+
+
+def test_the_kernels_limits_apply() -> None:
+    widget = compgraph.show("x*y*z", x=1, y=2, z=3, limits=compgraph.Limits(max_nodes=3))
+    assert widget.error.code == "too_many_nodes"
+    assert "limits" not in widget.get_state()
