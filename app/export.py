@@ -1,28 +1,23 @@
 """The walk-through as one self-contained HTML file: the player, the engine's answer and the
 styles inlined, so that it plays from file:// with no server and makes no request.
 
-The page's own ES modules go in as text (a JSON object, file name → source: those the entry
-static/js/walkthrough.js imports, and theirs), with a few lines that make each a blob: URL
-whose imports point at its dependencies' URLs, then import the entry. So the file runs the
-same modules as the page, and no bundler is needed. Every JSON block has its "<" written as
-\\u003c, so that no text in it (a source, a name) can close its <script> element.
+The page's own ES modules go in as text (app/packing.py: the entry static/js/walkthrough.js
+and every module it imports, by file name), with the loader that makes each a blob: URL and
+imports the entry. So the file runs the same modules as the page, and no bundler is needed.
+Every JSON block has its "<" written as \\u003c, so that no text in it (a source, a name) can
+close its <script> element.
 """
 
 from __future__ import annotations
-
-import re
-from pathlib import Path
 
 import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import engine
 from .catalog import catalog
+from .packing import LOADER, PACKAGE, modules, stylesheet
 
-PACKAGE = Path(__file__).resolve().parents[1]  # the repository, or the installed package
-STATIC = PACKAGE / "static"
 ENTRY = "walkthrough.js"
-IMPORT = re.compile(r'from "\./([\w-]+\.js)"')  # the loader in walkthrough.html reads the same
 
 _templates = Environment(loader=FileSystemLoader(PACKAGE / "templates"), autoescape=select_autoescape())
 
@@ -34,29 +29,13 @@ def analyze(source: str, values: dict, **options) -> bytes:
 
 def walkthrough_html(result: bytes, title: str) -> str:
     """The file for `result`, the engine's JSON contract (with its layout)."""
-    css = (STATIC / "css" / "app.css").read_text()
-    if "</style" in css.lower():
-        raise ValueError("app.css must not hold </style>: it is inlined")
     return _templates.get_template("walkthrough.html").render(
-        title=title, css=css, entry=ENTRY,
+        title=title, css=stylesheet(), entry=ENTRY, loader=LOADER,
         result=_script_json(result),
         catalog=_script_json(orjson.dumps(catalog())),
         meta=_script_json(orjson.dumps({"title": title})),
-        modules=_script_json(orjson.dumps(modules())),
+        modules=_script_json(orjson.dumps(modules(ENTRY))),
     )
-
-
-def modules(entry: str = ENTRY) -> dict[str, str]:
-    """The entry module and every module it imports, by file name."""
-    found: dict[str, str] = {}
-    todo = [entry]
-    while todo:
-        name = todo.pop()
-        if name in found:
-            continue
-        found[name] = (STATIC / "js" / name).read_text()
-        todo += IMPORT.findall(found[name])
-    return found
 
 
 def title_of(source: str, values: dict) -> str:

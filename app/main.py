@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = HardenedFastAPI(
         lifespan=lifespan,
         max_body_bytes=settings.max_body_bytes,
+        frame_ancestors=settings.frame_ancestors,
         title="compgraph",
         version=_version(),
         description=DESCRIPTION,

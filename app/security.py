@@ -19,44 +19,75 @@ from fastapi import FastAPI
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+
 # default-src 'self' with no 'unsafe-inline' forbids inline scripts, inline event handlers and
 # scripts from elsewhere; object-src, base-uri and frame-ancestors do not fall back to
 # default-src, so each is closed explicitly.
 # img-src also admits blob: images, which the page makes itself when it exports the graph as
 # PNG (the SVG drawn into a canvas); images cannot run script.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-    "form-action 'self'; img-src 'self' blob:"
-)
+# frame-ancestors: the sites that may show the page in a frame (a course site's iframe of
+# ?embed=1), COMPGRAPH_FRAME_ANCESTORS; by default none.
+def content_security_policy(frame_ancestors: str = "'none'") -> str:
+    return ("default-src 'self'; object-src 'none'; base-uri 'none'; "
+            f"frame-ancestors {frame_ancestors}; form-action 'self'; img-src 'self' blob:")
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()  # the default deployment's
 
 # Swagger UI's stylesheet draws its icons as data: SVG images. The /docs page alone may show
 # them; everything else about the policy stays the same.
 DOCS_PATH = "/docs"
-DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("img-src 'self' blob:", "img-src 'self' data:")
+
+
+def docs_policy(policy: str) -> str:
+    return policy.replace("img-src 'self' blob:", "img-src 'self' data:")
+
+
+DOCS_CONTENT_SECURITY_POLICY = docs_policy(CONTENT_SECURITY_POLICY)
 
 _OTHER_HEADERS: list[tuple[bytes, bytes]] = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),  # frame-ancestors for browsers that predate it
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
-SECURITY_HEADERS = [(b"content-security-policy", CONTENT_SECURITY_POLICY.encode()), *_OTHER_HEADERS]
-_DOCS_HEADERS = [(b"content-security-policy", DOCS_CONTENT_SECURITY_POLICY.encode()), *_OTHER_HEADERS]
-_SECURITY_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
+# Removed from whatever a route set, so that no route can weaken them.
+_SECURITY_NAMES = frozenset([b"content-security-policy", b"x-frame-options", *(name for name, _ in _OTHER_HEADERS)])
+
+
+def x_frame_options(frame_ancestors: str) -> list[tuple[bytes, bytes]]:
+    """frame-ancestors for browsers that predate it, where it can say the same: DENY for none,
+    SAMEORIGIN for 'self' alone. It cannot name other sites (ALLOW-FROM is gone from every
+    browser), and a browser that knows frame-ancestors ignores it, so then it is left out."""
+    if frame_ancestors == "'none'":
+        return [(b"x-frame-options", b"DENY")]
+    if frame_ancestors == "'self'":
+        return [(b"x-frame-options", b"SAMEORIGIN")]
+    return []
+
+
+def security_headers(frame_ancestors: str = "'none'", *, docs: bool = False) -> list[tuple[bytes, bytes]]:
+    policy = content_security_policy(frame_ancestors)
+    policy = docs_policy(policy) if docs else policy
+    return [(b"content-security-policy", policy.encode()), *x_frame_options(frame_ancestors), *_OTHER_HEADERS]
+
+
+SECURITY_HEADERS = security_headers()
 
 
 class SecurityHeadersMiddleware:
-    """Adds SECURITY_HEADERS to every HTTP response, replacing any a route set itself."""
+    """Adds the security headers to every HTTP response, replacing any a route set itself."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, frame_ancestors: str = "'none'") -> None:
         self.app = app
+        self.headers = security_headers(frame_ancestors)
+        self.docs_headers = security_headers(frame_ancestors, docs=True)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
-        added = _DOCS_HEADERS if scope["path"] == DOCS_PATH else SECURITY_HEADERS
+        added = self.docs_headers if scope["path"] == DOCS_PATH else self.headers
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -175,10 +206,11 @@ async def _send_too_large(send: Send, limit: int) -> None:
 class HardenedFastAPI(FastAPI):
     """FastAPI with the security headers and the body limit outside its whole middleware stack."""
 
-    def __init__(self, *, max_body_bytes: int, **kwargs: Any) -> None:
+    def __init__(self, *, max_body_bytes: int, frame_ancestors: str = "'none'", **kwargs: Any) -> None:
         self.max_body_bytes = max_body_bytes
+        self.frame_ancestors = frame_ancestors
         super().__init__(**kwargs)
 
     def build_middleware_stack(self) -> ASGIApp:
         stack = super().build_middleware_stack()
-        return SecurityHeadersMiddleware(BodySizeLimitMiddleware(stack, self.max_body_bytes))
+        return SecurityHeadersMiddleware(BodySizeLimitMiddleware(stack, self.max_body_bytes), self.frame_ancestors)

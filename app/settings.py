@@ -8,14 +8,22 @@ own `Settings(...)` and pass it to `create_app(settings)`.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .. import engine
 
 _ENGINE_DEFAULTS = engine.Limits()
+
+# One source of CSP's frame-ancestors: 'self', a scheme (https:), or a host with its scheme,
+# port and path if wanted (https://course.example.edu, https://*.example.edu:8443/notes/).
+# Nothing that could end the directive (;), start another header (a newline) or quote.
+_FRAME_SOURCE = re.compile(
+    r"'self'|\*|https?:|(?:https?://)?(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::(?:[0-9]{1,5}|\*))?"
+    r"(?:/[A-Za-z0-9._~!$&()*+=:@%/-]*)?")
 
 
 class Settings(BaseSettings):
@@ -69,8 +77,28 @@ class Settings(BaseSettings):
                           description="engine limit: operations of one analysis (about 1 s here)")
     max_training_work: int = Field(_ENGINE_DEFAULTS.max_training_work, ge=1,
                                    description="engine limit: operations of one training run, all its steps")
+    frame_ancestors: str = Field(
+        "'none'",
+        description="the sites that may show the page in a frame (CSP frame-ancestors), separated by "
+                    "spaces, e.g. \"https://course.example.edu 'self'\"; 'none' (the default): no site")
     access_log: bool = Field(False, description="log one line per request (uvicorn's access log)")
     log_level: str = Field("info", description="uvicorn's log level")
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _frame_sources(cls, value: str) -> str:
+        sources = value.split()
+        if sources == ["'none'"]:
+            return "'none'"
+        if not sources:
+            raise ValueError("name at least one site, or 'none'")
+        for source in sources:
+            if source == "'none'":
+                raise ValueError("'none' stands alone: it cannot be listed with sites")
+            if not _FRAME_SOURCE.fullmatch(source):
+                raise ValueError(f"{source[:80]!r} is not a frame-ancestors source: write a site such as "
+                                 "https://course.example.edu, or 'self' (sources separated by spaces)")
+        return " ".join(sources)
 
     def engine_limits(self) -> engine.Limits:
         return engine.Limits(

@@ -119,3 +119,16 @@ def test_export_refuses_bad_input_with_a_message(tmp_path: Path):
     done = subprocess.run([str(COMPGRAPH), "export", "x", "x=1", "-o", str(tmp_path / "no" / "a.html")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stderr.startswith("compgraph: cannot write"), done.stderr
+
+
+def test_compgraph_export_from_python_writes_the_clis_file(tmp_path: Path):
+    import compgraph
+
+    source, values = LECTURE
+    done = subprocess.run([str(COMPGRAPH), "export", source, *(f"{k}={v}" for k, v in values.items()),
+                           "-o", str(tmp_path / "cli.html")], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    html = compgraph.export(source, values, tmp_path / "python.html")
+    assert html == (tmp_path / "python.html").read_text(encoding="utf-8") == (tmp_path / "cli.html").read_text(encoding="utf-8")
+    with pytest.raises(compgraph.EngineError, match="operand"):
+        compgraph.export("(x+", {"x": 1})

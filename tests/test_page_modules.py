@@ -1,17 +1,19 @@
 """The page's ES modules (static/js/): no module imports one that imports it back, each is
-used by one of the two entries (the page's main.js, the exported walk-through's
-walkthrough.js), and the player the walk-through runs never talks to a server."""
+used by one of the three entries (the page's main.js, the exported walk-through's
+walkthrough.js, the notebook widget's widget.js), and neither the walk-through nor the widget
+ever talks to a server."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from compgraph.app.export import IMPORT, modules
+import pytest
+from compgraph.app.packing import IMPORT, modules
 from test_structure import cycles
 
 JS = Path(__file__).resolve().parents[1] / "static" / "js"
-ENTRIES = ("main.js", "walkthrough.js")
+ENTRIES = ("main.js", "walkthrough.js", "widget.js")
 
 
 def imports() -> dict[str, set[str]]:
@@ -31,7 +33,8 @@ def test_every_module_is_used() -> None:
     assert sorted(set(imports()) - used) == []
 
 
-def test_the_walkthrough_makes_no_request() -> None:
-    bundled = modules("walkthrough.js")
-    assert "api.js" not in bundled and "session.js" not in bundled
+@pytest.mark.parametrize("entry", ["walkthrough.js", "widget.js"])
+def test_the_walkthrough_and_the_widget_make_no_request(entry: str) -> None:
+    bundled = modules(entry)
+    assert "api.js" not in bundled
     assert not [name for name, text in bundled.items() if re.search(r"\bfetch\(|XMLHttpRequest|WebSocket", text)]

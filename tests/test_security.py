@@ -195,3 +195,51 @@ async def test_user_text_comes_back_as_json_text_only(client: httpx.AsyncClient)
     assert response.headers["content-type"] == "application/json"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.json()["error"]["message"].startswith("unexpected character '<'")
+
+
+# --- who may frame the page: COMPGRAPH_FRAME_ANCESTORS -------------------------------------------
+
+
+def _directives(policy: str) -> dict[str, str]:
+    return dict(part.strip().split(" ", 1) for part in policy.split(";"))
+
+
+@pytest.mark.parametrize(("given", "ancestors", "x_frame_options"), [
+    (None, "'none'", ["DENY"]),
+    ("'self'", "'self'", ["SAMEORIGIN"]),
+    ("https://course.example.edu", "https://course.example.edu", []),
+    ("  https://course.example.edu   'self' https://*.uni.example:8443/notes/ ",
+     "https://course.example.edu 'self' https://*.uni.example:8443/notes/", []),
+], ids=["default", "self", "a site", "several"])
+async def test_the_environment_names_who_may_frame_the_page(
+        monkeypatch: pytest.MonkeyPatch, client_for: Callable[[FastAPI], httpx.AsyncClient],
+        given: str | None, ancestors: str, x_frame_options: list[str]) -> None:
+    from compgraph.app.main import create_app
+
+    if given is None:
+        monkeypatch.delenv("COMPGRAPH_FRAME_ANCESTORS", raising=False)
+    else:
+        monkeypatch.setenv("COMPGRAPH_FRAME_ANCESTORS", given)
+    async with client_for(create_app(Settings())) as client:
+        for path in ("/?embed=1", "/docs", "/api/operators", "/nothing-here"):
+            response = await client.get(path)
+            policies = response.headers.get_list("content-security-policy")
+            assert len(policies) == 1
+            directives = _directives(policies[0])
+            assert directives["frame-ancestors"] == ancestors, path
+            default = _directives(DOCS_CONTENT_SECURITY_POLICY if path == "/docs" else CONTENT_SECURITY_POLICY)
+            assert directives == {**default, "frame-ancestors": ancestors}  # nothing else changes
+            # X-Frame-Options only where it says the same (it cannot name a site)
+            assert response.headers.get_list("x-frame-options") == x_frame_options, path
+
+
+@pytest.mark.parametrize("given", ["'none' https://course.example.edu", "https://a.example; script-src *",
+                                   "https://a.example,https://b.example", "", "'unsafe-inline'",
+                                   "https://a.example\r\nSet-Cookie: x=1"])
+def test_a_frame_ancestors_that_is_not_a_list_of_sites_is_refused(monkeypatch: pytest.MonkeyPatch,
+                                                                   given: str) -> None:
+    from pydantic import ValidationError
+
+    monkeypatch.setenv("COMPGRAPH_FRAME_ANCESTORS", given)
+    with pytest.raises(ValidationError, match="frame_ancestors"):
+        Settings()

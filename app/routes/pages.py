@@ -23,9 +23,12 @@ router = APIRouter(tags=["pages"])
 _HEALTHY = b'{"status":"ok"}'
 
 
-@router.get("/", response_class=HTMLResponse, summary="The page")
+@router.get("/", response_class=HTMLResponse, summary="The page",
+            description="With ?embed=1, for a course site's iframe: the graph, its inputs and the "
+                        "timeline only (which sites may frame it: COMPGRAPH_FRAME_ANCESTORS).")
 async def index(request: Request) -> Response:
-    return templates.TemplateResponse(request, "index.html")
+    embed = request.query_params.get("embed") == "1"
+    return templates.TemplateResponse(request, "index.html", {"embed": embed})
 
 
 @router.get("/healthz", response_model=Health, summary="Liveness check",

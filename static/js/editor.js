@@ -188,6 +188,17 @@ export class Editor {
     for (const name of names) this.markField(name, this.reasons.get(name) ?? null);
   }
 
+  // Values set from elsewhere (a notebook's kernel): each field shows its new value.
+  setValues(values) {
+    for (const [name, value] of values) {
+      this.values.set(name, value);
+      this.reasons.delete(name);
+    }
+    const names = [...this.inputs.keys()];
+    this.inputs = new Map(); // every field made again, each with its value
+    this.setVariables(names, new Map());
+  }
+
   // Say under a variable's field why its value cannot be used (null: it can).
   markField(name, reason) {
     const input = this.inputs.get(name);

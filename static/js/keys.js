@@ -2,9 +2,11 @@
 // play/pause, ←/→ and PageDown/PageUp step, Home/End jump, Esc closes a pinned node
 // card (dialogs close on Esc themselves); `extra` adds the host's keys (the page's F
 // presents, its Esc then leaves). Keys typed into a field are text, and Space still
-// presses a focused button or link.
+// presses a focused button or link. `target`: where the keys are heard (the page: the
+// whole document; a notebook widget: its own box, so that the notebook keeps its keys and
+// two players in one notebook each step alone); a key used here goes no further.
 
-export function bindKeys({ player, nodeInfo, ready, extra = {} }) {
+export function bindKeys({ player, nodeInfo, ready, extra = {}, target = document }) {
   const forward = () => { player.pause(); player.forward(); };
   const back = () => { player.pause(); player.back(); };
   const actions = {
@@ -16,7 +18,7 @@ export function bindKeys({ player, nodeInfo, ready, extra = {} }) {
     Home: () => player.toStart(),
     End: () => player.toEnd(),
   };
-  document.addEventListener("keydown", (event) => {
+  target.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && document.querySelector("dialog[open]")) return;
     if (event.key === "Escape" && nodeInfo.pinned) {
       nodeInfo.unpin();
@@ -29,6 +31,7 @@ export function bindKeys({ player, nodeInfo, ready, extra = {} }) {
     const action = own || (ready() ? actions[event.key] : null);
     if (action) {
       event.preventDefault();
+      event.stopPropagation();
       action();
     }
   });

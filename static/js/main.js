@@ -1,7 +1,7 @@
 // Wiring only: the editor, the server session, the player, the training panel, the modes
 // and the address, connected to each other and to the page's buttons.
 
-import { exportWalkthrough, fetchExamples, fetchOperators } from "./api.js";
+import { analyze, exportWalkthrough, fetchExamples, fetchOperators, train } from "./api.js";
 import { Editor } from "./editor.js";
 import { Examples } from "./examples.js";
 import { download, downloadPng, downloadSvg } from "./exportview.js";
@@ -57,6 +57,7 @@ const editor = new Editor({
 
 const training = new TrainingPanel({
   root: $("#training"),
+  train,
   onReplay: (parameters, step, autoplay = true) => {
     session.parameters = parameters;
     session.autoplay = autoplay;
@@ -101,7 +102,7 @@ const modes = new Modes({
 });
 
 const session = new Session({
-  editor, view, training, status: $("#status"), warnings: $("#warnings"),
+  analyze, editor, view, training, status: $("#status"), warnings: $("#warnings"),
   options: () => ({
     seed: training.seed, learning_rate: training.learningRate, text_scale: room.textScale, ...modes.options(),
   }),
@@ -135,6 +136,7 @@ function addressState() {
     mode: modes.id,
     theme: currentTheme(),
     textScale: room.textScale,
+    embed: document.body.dataset.embed === "true", // the server drew the page for an iframe
     tolerance: predict.digits,
     paths: paths.variable,
     nudge: nudge.variable === null ? null : { variable: nudge.variable, epsilon: nudge.epsilon },

@@ -1,8 +1,8 @@
-// The page's analysis loop: what the editor holds goes to the server, and the engine's
-// answer to the player, or its error to the editor while the last good graph stays on
-// screen (dimmed). Requests are debounced and a newer one cancels an older one.
-
-import { analyze } from "./api.js";
+// The analysis loop: what the editor holds goes to the engine through the host's
+// `analyze(source, values, signal, options)` (the page's: POST /api/graph; a notebook
+// widget's: its kernel), which resolves to {result} or {error} as api.js's does; the
+// engine's answer goes to the player, or its error to the editor while the last good graph
+// stays on screen (dimmed). Requests are debounced and a newer one cancels an older one.
 
 const HIDDEN_WARNINGS = new Set(["default_value", "unused_value"]); // the page's own doing
 // Engine errors about a value, not the source: shown at the variable's field.
@@ -21,9 +21,12 @@ function signature(result) {
 export class Session {
   // options(): what else to ask of the engine (the training's seed and rate, the text size,
   // what the current mode needs); onResult(result): a new result is shown; optionRejected():
-  // the engine refused an option, and whether the mode dropped it (then ask again).
-  constructor({ editor, view, training, status, warnings, options, onResult = () => {},
-    optionRejected = () => false }) {
+  // the engine refused an option, and whether the mode dropped it (then ask again); root:
+  // what is marked "stale" while the graph is dimmed (the page's body, a widget's box).
+  constructor({ analyze, editor, view, training, status, warnings, options, onResult = () => {},
+    optionRejected = () => false, root = document.body }) {
+    this.analyze = analyze;
+    this.root = root;
     this.editor = editor;
     this.view = view;
     this.training = training;
@@ -56,7 +59,7 @@ export class Session {
   setStale(stale) {
     const dim = stale && Boolean(this.result);
     this.view.setStale(dim);
-    document.body.classList.toggle("stale", dim);
+    this.root.classList.toggle("stale", dim);
   }
 
   // A value field changed: analyze again, unless a field holds something that cannot be used.
@@ -91,7 +94,7 @@ export class Session {
     this.status.textContent = "Analyzing…";
     let answer;
     try {
-      answer = await analyze(source, this.requestValues(), controller.signal, this.options());
+      answer = await this.analyze(source, this.requestValues(), controller.signal, this.options());
     } catch (error) {
       if (error.name === "AbortError") return;
       answer = { error: { code: "network", message: "the server could not be reached", start: 0, end: 0 } };
@@ -102,6 +105,13 @@ export class Session {
       this.run({ step, fresh });
       return;
     }
+    this.answered(answer, source, { step, fresh });
+  }
+
+  // The engine's answer for `source`: the graph, or the error while keeping the last good
+  // graph (also an answer nobody here asked for: a notebook's kernel changed the source).
+  answered(answer, source, { step = null, fresh = false } = {}) {
+    const editor = this.editor;
     if (answer.error) {
       const name = spanText(source, answer.error.start, answer.error.end);
       if (VALUE_ERRORS.has(answer.error.code) && editor.inputs.has(name)) {

@@ -1,16 +1,18 @@
-// Training: run SGD on the server, draw the loss curve, scrub through the
+// Training: run SGD in the engine, draw the loss curve, scrub through the
 // recorded steps, and replay one chosen step on the graph (forward, backward,
-// then the update of every parameter). The numbers all come from /api/train.
+// then the update of every parameter). The numbers all come from the engine, through
+// the host's `train(request)` (the page's: POST /api/train; a notebook widget's: its kernel),
+// which answers {result} or {error} as /api/train does.
 
-import { train } from "./api.js";
 import { formatNumber as fmt } from "./format.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const SNAPSHOTS = 40; // parameter sets recorded along a run, for the scrubber
 
 export class TrainingPanel {
-  constructor({ root, onReplay, onSettingsChange }) {
+  constructor({ root, train, onReplay, onSettingsChange }) {
     this.root = root;
+    this.train = train;
     this.onReplay = onReplay;
     this.$ = (selector) => root.querySelector(selector);
     this.run = null;
@@ -87,7 +89,7 @@ export class TrainingPanel {
     const { source, values } = this.context();
     this.$("#train-status").textContent = "Training…";
     this.$("#train-run").disabled = true;
-    const answer = await train({
+    const answer = await this.train({
       source, values, steps, learning_rate: this.learningRate, seed: this.seed, record,
       ...(batch >= 1 ? { batch_size: batch } : {}),
     });
@@ -96,7 +98,12 @@ export class TrainingPanel {
       this.$("#train-status").textContent = answer.error.message;
       return false;
     }
-    const run = answer.result;
+    this.showRun(answer.result);
+    return true;
+  }
+
+  // A training run's result (the engine's TrainResult): its loss curve, the last recorded step chosen.
+  showRun(run) {
     this.run = run;
     const last = run.final_loss;
     this.$("#train-status").textContent =
@@ -109,7 +116,6 @@ export class TrainingPanel {
     scrubber.disabled = false;
     this.$("#train-replay").disabled = false;
     this.select(run.parameters.length - 1);
-    return true;
   }
 
   // The loss at every step, a line from the first step to the last.

@@ -3,7 +3,7 @@
 // readUrl() and writeUrl() are the only code that touches the address.
 //
 //   ?src=<source>&v.<name>=<number or JSON>&step=<k or end>&mode=<mode>&theme=<light|dark>
-//    &text=<text size>
+//    &text=<text size>&embed=1 (a course site's iframe: the graph, the inputs and the timeline)
 // with what the mode needs: predict's tolerance &tol=<significant digits>, the variable
 // whose paths are listed &paths=<name>, the nudge &nudge=<name>&eps=<ε>; and for a program
 // with parameters its training: &seed=<s>&lr=<η>, and once trained
@@ -54,6 +54,7 @@ export const FIELDS = [
   { path: "mode", key: "mode", codec: oneOf(MODES), fallback: "step" },
   { path: "theme", key: "theme", codec: oneOf(["light", "dark"]), fallback: null },
   { path: "textScale", key: "text", codec: finite, fallback: 1 },
+  { path: "embed", key: "embed", codec: flag, fallback: false },
   { path: "tolerance", key: "tol", codec: whole, fallback: null, when: inMode("predict") },
   { path: "paths", key: "paths", codec: text, fallback: null, when: inMode("paths") },
   { path: "nudge.variable", key: "nudge", codec: text, fallback: null, when: inMode("nudge") },
