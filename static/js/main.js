@@ -17,7 +17,7 @@ import { PredictMode } from "./predict.js";
 import { PresentMode } from "./present.js";
 import { PrintMode } from "./printview.js";
 import { RoomControls } from "./roomcontrols.js";
-import { Session } from "./session.js";
+import { Session, TYPING_DEBOUNCE_MS } from "./session.js";
 import { applyTheme, currentTheme, initialTheme } from "./theme.js";
 import { TrainingPanel } from "./training.js";
 import { readUrl, writeUrl } from "./urlstate.js";
@@ -50,7 +50,7 @@ const editor = new Editor({
     session.parameters = null;
     training.replayed = null;
     examples.showDescription();
-    session.schedule(300, false);
+    session.schedule(TYPING_DEBOUNCE_MS, false);
   },
   onValuesChange: () => session.valuesChanged(),
 });

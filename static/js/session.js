@@ -4,6 +4,12 @@
 
 import { analyze } from "./api.js";
 
+// How long the editor waits after a keystroke before asking the engine (more keys may follow).
+export const TYPING_DEBOUNCE_MS = 300;
+// The mark each shown answer leaves on the page's performance timeline (bench/page_frames.py
+// times keystrokes and share links to it).
+export const DRAWN_MARK = "compgraph:drawn";
+
 const HIDDEN_WARNINGS = new Set(["default_value", "unused_value"]); // the page's own doing
 // Engine errors about a value, not the source: shown at the variable's field.
 const VALUE_ERRORS = new Set(["non_numeric_value", "number_too_large", "missing_value"]);
@@ -143,6 +149,7 @@ export class Session {
     this.training.show(result, () => ({ source: this.editor.source, values: this.editor.currentValues() }));
     view.show(result, { k, refit, textScale: this.options().text_scale });
     this.onResult(result);
+    performance.mark(DRAWN_MARK);
     if (this.autoplay) {
       this.autoplay = false;
       view.player.play();
