@@ -235,10 +235,13 @@ async function restoreTraining(train, step) {
 async function start() {
   const state = readUrl();
   applyTheme(initialTheme(state.theme), $("#theme"));
-  const [catalog, list] = await Promise.all([fetchOperators(), fetchExamples()]);
-  view.catalog = catalog;
-  fillHelp($("#help-operators"), catalog);
-  examples.fill(list);
+  // A shared link's graph is asked for at once, beside the catalogue and the examples (its
+  // answer waits for the catalogue before it is shown: the explanations use it).
+  const lists = Promise.all([fetchOperators(), fetchExamples()]).then(([catalog, list]) => {
+    view.catalog = catalog;
+    return list;
+  });
+  session.showAfter = lists;
   if (state.textScale !== 1) room.set(state.textScale);
   if (state.train) training.restore(state.train);
   if (state.tolerance !== null) predict.setDigits(state.tolerance);
@@ -246,14 +249,23 @@ async function start() {
   if (state.nudge) Object.assign(nudge, state.nudge);
   modes.set(state.mode, { quiet: true });
   $("#mode").value = modes.id;
+  const step = state.step ?? modes.current.startAt ?? null;
+  let shown = null;
   if (state.source !== null) {
     editor.source = state.source;
     editor.values = state.values;
-    examples.recognise(state.source);
-  } else if (list.length) {
-    useExample(list[0]);
+    shown = session.run({ step });
   }
-  await session.run({ step: state.step ?? modes.current.startAt ?? null });
+  const list = await lists;
+  fillHelp($("#help-operators"), view.catalog);
+  examples.fill(list);
+  if (state.source !== null) {
+    examples.recognise(state.source);
+  } else {
+    if (list.length) useExample(list[0]);
+    shown = session.run({ step });
+  }
+  await shown;
   if (state.train) await restoreTraining(state.train, state.step);
   document.body.dataset.ready = "true";
 }

@@ -47,6 +47,9 @@ export class PlayerView {
     // (forward mode plays its tangent passes); null: the trace, then the summary.
     this.traceFor = null;
     this.showSummary = true;
+    // An answer that draws as the one on screen but for its numbers updates them in place
+    // (typing stays cheap); false: every answer is drawn anew.
+    this.reuseDrawing = true;
     this.replay = null;
     this.view = null;
     this.explainer = null;
@@ -80,9 +83,17 @@ export class PlayerView {
     this.explainer = trace.explainer;
     this.showSummary = trace.summary;
     this.stage.style.setProperty("--text-scale", String(textScale));
-    this.graph.build(result, this.replay, textScale);
-    this.overview.build(result, this.graph.leftPad, this.graph.bounds);
-    this.panzoom.setContent(this.graph.bounds.width, this.graph.bounds.height);
+    const drawing = this.graph.drawingKey(result, textScale);
+    if (this.reuseDrawing && drawing === this.graph.drawing) {
+      // The same drawing with other numbers (a constant or a value edited): no rebuild; what
+      // the last result showed is cleared, and the player's reset below shows the new numbers.
+      this.graph.rebind(result, this.replay);
+      this.graph.update(this.replay.emptyView(), viewKeys(this.view));
+    } else {
+      this.graph.build(result, this.replay, textScale, drawing);
+      this.overview.build(result, this.graph.leftPad, this.graph.bounds);
+      this.panzoom.setContent(this.graph.bounds.width, this.graph.bounds.height);
+    }
     // Every graph opens whole; one too big to read whole opens readable on its first step (a
     // large one stays an overview: zoomed in, each step of a 1,000-node graph repaints more).
     if (refit) {

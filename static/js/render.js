@@ -123,15 +123,17 @@ export class GraphView {
     this.outputEl = null;
     this.current = [];
     this.bounds = { width: 100, height: 100 };
+    this.drawing = null; // the drawingKey of what is drawn
   }
 
   // Build every element for a new result (ids are stable within a result), its text drawn
-  // at `textScale` (the layout was made for it).
-  build(result, replay, textScale = 1) {
+  // at `textScale` (the layout was made for it); `drawing`: its drawingKey.
+  build(result, replay, textScale = 1, drawing = this.drawingKey(result, textScale)) {
     const { layout } = result;
     this.result = result;
     this.replay = replay;
     this.scale = textScale;
+    this.drawing = drawing;
     this.svg.dataset.layoutWidth = String(layout.width);
     this.leftPad = this.inputGradWidth(result) + 12;
     this.outgoingIndex = null;
@@ -153,6 +155,31 @@ export class GraphView {
     this.outputEl = this.buildOutputStub(result, layout, edgeLayer);
     this.bounds = { width: this.leftPad + layout.width + this.outputWidth, height: layout.height };
     this.current = [];
+  }
+
+  // Everything the drawing is built from but the numbers it shows: the layout, what each
+  // node says, and the room kept for the inputs' gradients and the output's line (both
+  // measured from numbers). An answer with the same key is drawn by updating the numbers.
+  drawingKey(result, textScale) {
+    const saved = this.scale;
+    this.scale = textScale;
+    const pad = this.inputGradWidth(result);
+    this.scale = saved;
+    const out = result.nodes[result.output];
+    const texts = [edgeText(out.value, "value"), edgeText(out.grad ?? 1, "grad")];
+    return JSON.stringify([textScale, pad, texts.map((t) => Math.ceil(measure(t, FONT.edge * textScale))),
+      result.output, result.output_name, result.layout,
+      result.nodes.map((n) => [n.kind, n.op, n.symbol, n.label, n.live, n.shape, n.expression])]);
+  }
+
+  // Keep the drawing for a result whose drawingKey is this.drawing: only its numbers are
+  // new; the caller updates them. Marks of the old result go, as a rebuild would drop them.
+  rebind(result, replay) {
+    this.result = result;
+    this.replay = replay;
+    for (const item of this.nodeEls) item.node = result.nodes[item.node.id];
+    this.highlight(null);
+    this.markPath(null);
   }
 
   // Room left of the inputs for their gradients: the widest any of them will show, every

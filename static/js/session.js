@@ -46,6 +46,7 @@ export class Session {
     this.signature = null;
     this.parameters = null; // parameter values replayed from training; null: the seed's start
     this.autoplay = false;
+    this.showAfter = null; // a promise an answer waits for before it is shown (the catalogue)
   }
 
   get result() {
@@ -75,7 +76,10 @@ export class Session {
     this.schedule(200, true);
   }
 
+  // Ask again after `delay` ms. A request under way is cancelled now, not when the new one
+  // starts: its answer is for what the editor held before, and must never be drawn.
   schedule(delay, keepStep) {
+    this.cancel();
     clearTimeout(this.timer);
     this.keepStep = this.keepStep || keepStep;
     this.timer = setTimeout(() => this.run(), delay);
@@ -86,10 +90,16 @@ export class Session {
     return { ...this.editor.currentValues(), ...(this.parameters || {}) };
   }
 
+  cancel() {
+    this.requestId += 1;
+    this.inFlight?.abort();
+    this.inFlight = null;
+  }
+
   // Ask the engine; show the graph, or the error while keeping the last good graph.
   async run({ step = null, fresh = false } = {}) {
-    const id = ++this.requestId;
-    this.inFlight?.abort();
+    this.cancel();
+    const id = this.requestId;
     const controller = new AbortController();
     this.inFlight = controller;
     const editor = this.editor;
@@ -98,6 +108,7 @@ export class Session {
     let answer;
     try {
       answer = await analyze(source, this.requestValues(), controller.signal, this.options());
+      await this.showAfter;
     } catch (error) {
       if (error.name === "AbortError") return;
       answer = { error: { code: "network", message: "the server could not be reached", start: 0, end: 0 } };

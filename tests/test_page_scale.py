@@ -1,0 +1,100 @@
+"""The page at scale and while typing, in a real browser: only correctness here (timings
+are bench/page_frames.py's). A request made stale by a keystroke is cancelled and its
+answer never drawn; an answer that draws as the graph on screen but for its numbers
+updates them in place, showing what a fresh drawing shows; stepping applies only what
+each step changes, and shows at every step what a full render of that step shows."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+
+import pytest
+from playwright.sync_api import Error, Page, Route, expect
+
+from tests.browser import blur, open_app, snapshot
+
+LECTURE = ("(x+y)*z", {"x": -2.0, "y": 5.0, "z": -4.0})
+POWERS = ("x*x*x*x", {"x": 3.0})
+
+# How many answers the page has shown since the marks were last cleared (session.js marks each).
+DRAWN = "() => performance.getEntriesByName('compgraph:drawn').length"
+
+
+def test_a_stale_request_is_cancelled_and_its_answer_never_drawn(page: Page):
+    source, values = LECTURE
+    open_app(page, f"{source}+1", values, step="end")
+    held: list[Route] = []
+    failed: list[str] = []
+
+    def hold_the_first(route: Route) -> None:
+        if "+2" in (route.request.post_data or ""):
+            held.append(route)  # answered later, after the next keystroke
+        else:
+            route.continue_()
+
+    page.route("**/api/graph", hold_the_first)
+    page.on("requestfailed", lambda request: failed.append(request.post_data or ""))
+    page.evaluate("performance.clearMarks()")
+    textarea = page.locator("#source")
+    textarea.fill(f"{source}+2")
+    give_up = time.monotonic() + 10
+    while not held and time.monotonic() < give_up:
+        page.wait_for_timeout(20)
+    assert held, "the first edit's request was never sent"
+    # The next keystroke, then the first answer arrives while the page waits out its debounce.
+    textarea.fill(f"{source}+3")
+    with contextlib.suppress(Error):  # already cancelled by the page
+        held[0].fulfill(response=held[0].fetch())
+    constant = page.locator("#graph .node.kind-const .node-label")
+    expect(constant).to_have_text("3")
+    page.wait_for_timeout(500)
+    assert any("+2" in body for body in failed), "the stale request was not aborted"
+    assert page.evaluate(DRAWN) == 1, "the stale answer was drawn"
+    assert constant.text_content() == "3"
+
+
+@pytest.mark.parametrize("step", ["end", 4])
+def test_an_answer_with_the_same_drawing_updates_the_numbers_in_place(page: Page, step: int | str):
+    source, values = LECTURE
+    # y = 5 → 6: other numbers (f = −11 → −15), none of them wider or narrower: the same drawing
+    open_app(page, f"{source}+1", values, step=step)
+    page.evaluate("() => document.querySelectorAll('#graph .node, #graph-labels .label')"
+                  ".forEach((e) => { e.keptFromBefore = true; })")
+    page.evaluate("performance.clearMarks()")
+    page.locator('#variables input[data-variable="y"]').fill("6")
+    page.wait_for_function(DRAWN + " >= 1")
+    blur(page)
+    in_place = snapshot(page)
+    kept = page.evaluate("() => [...document.querySelectorAll('#graph .node, #graph-labels .label')]"
+                         ".every((e) => e.keptFromBefore)")
+    open_app(page, f"{source}+1", {**values, "y": 6.0}, step=step)
+    blur(page)
+    assert in_place == snapshot(page)
+    assert kept, "the drawing was built anew"
+
+
+def walk(page: Page, key: str, count: int) -> list[dict]:
+    shots = [snapshot(page)]
+    scrubber = page.locator("#scrubber")
+    for _ in range(count):
+        before = int(scrubber.input_value())
+        page.keyboard.press(key)
+        expect(scrubber).not_to_have_value(str(before))
+        shots.append(snapshot(page))
+    return shots
+
+
+@pytest.mark.parametrize(("source", "values"), [LECTURE, POWERS], ids=["lecture", "x*x*x*x"])
+def test_each_step_shows_what_a_full_render_of_it_shows(page: Page, source: str, values: dict):
+    open_app(page, source, values, step=0)
+    blur(page)
+    length = int(page.locator("#scrubber").get_attribute("max"))
+    forward = walk(page, "ArrowRight", length)  # each step applied to the last
+    backward = walk(page, "ArrowLeft", length)[::-1]  # each step undone
+    for k in range(length + 1):
+        open_app(page, source, values, step=k)  # drawn from nothing at step k
+        blur(page)
+        full = snapshot(page)
+        assert forward[k] == full, f"step {k}, stepping forward"
+        assert backward[k] == full, f"step {k}, stepping back"
