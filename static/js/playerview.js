@@ -5,6 +5,7 @@
 // and knows nothing of the editor, so the exported walk-through and a notebook widget
 // mount the same player.
 
+import { CANVAS_MIN_NODES, CanvasGraphView } from "./canvasgraph.js";
 import { Explainer } from "./explain.js";
 import { NodeInfo } from "./nodeinfo.js";
 import { Overview } from "./overview.js";
@@ -35,7 +36,9 @@ function mergeTouched(into, more) {
 export class PlayerView {
   // onStep(k, length): the position changed; onNodeHover(node or null): the pointer is on a
   // node (the page marks its source).
-  constructor(root, { catalog = null, onStep = () => {}, onNodeHover = () => {} } = {}) {
+  // canvasMinNodes: graphs of this many nodes or more are drawn on a canvas (canvasgraph.js).
+  constructor(root, { catalog = null, onStep = () => {}, onNodeHover = () => {},
+    canvasMinNodes = CANVAS_MIN_NODES } = {}) {
     const part = (name) => root.querySelector(`[data-part="${name}"]`);
     this.root = root;
     this.catalog = catalog;
@@ -56,10 +59,20 @@ export class PlayerView {
     this.stage = part("stage");
     this.svg = part("graph");
     this.labels = part("labels");
-    this.graph = new GraphView(this.svg, this.labels);
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = "graph-canvas";
+    this.canvas.hidden = true;
+    this.svg.before(this.canvas);
+    this.canvasMinNodes = canvasMinNodes;
+    this.svgGraph = new GraphView(this.svg, this.labels);
+    this.canvasGraph = new CanvasGraphView(this.svg, this.labels, this.canvas);
+    this.graph = this.svgGraph;
     this.panzoom = new PanZoom(this.svg, this.labels);
     this.overview = new Overview(part("overview"), { onPick: (x, y) => this.panzoom.centreOn(x, y) });
-    this.panzoom.onView = (view, content) => this.overview.update(view, content);
+    this.panzoom.onView = (view, content) => {
+      this.overview.update(view, content);
+      if (this.graph === this.canvasGraph) this.canvasGraph.onView(view, this.panzoom.size);
+    };
     this.summary = new Summary(part("summary"));
     this.stepPanel = { title: part("explain-title"), lines: part("explain-lines"), figures: part("explain-figures") };
     this.announce = part("announce");
@@ -83,9 +96,18 @@ export class PlayerView {
     this.explainer = trace.explainer;
     this.showSummary = trace.summary;
     this.stage.style.setProperty("--text-scale", String(textScale));
+    const graph = result.nodes.length >= this.canvasMinNodes ? this.canvasGraph : this.svgGraph;
+    if (graph !== this.graph) {
+      this.graph.drawing = null; // what it drew is gone
+      this.graph = graph;
+    }
+    const onCanvas = graph === this.canvasGraph;
+    this.canvas.hidden = !onCanvas;
+    this.svg.classList.toggle("canvas-drawn", onCanvas);
+    this.labels.classList.toggle("canvas-drawn", onCanvas);
     const drawing = this.graph.drawingKey(result, textScale);
     if (this.reuseDrawing && drawing === this.graph.drawing) {
-      // The same drawing with other numbers (a constant or a value edited): no rebuild; what
+      // The same drawing with other numbers (a variable's value edited): no rebuild; what
       // the last result showed is cleared, and the player's reset below shows the new numbers.
       this.graph.rebind(result, this.replay);
       this.graph.update(this.replay.emptyView(), viewKeys(this.view));
