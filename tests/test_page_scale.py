@@ -98,3 +98,69 @@ def test_each_step_shows_what_a_full_render_of_it_shows(page: Page, source: str,
         full = snapshot(page)
         assert forward[k] == full, f"step {k}, stepping forward"
         assert backward[k] == full, f"step {k}, stepping back"
+
+
+# Two players side by side, given the same answer: one draws it as SVG, one on a canvas.
+_MOUNT_BOTH = """async (result) => {
+  const { mountPlayer } = await import('/static/js/playerparts.js');
+  document.body.replaceChildren();
+  window.players = {};
+  for (const [id, canvasMinNodes] of [['svg', Infinity], ['canvas', 1]]) {
+    const host = document.createElement('div');
+    host.id = id;
+    host.style.height = '500px';
+    document.body.appendChild(host);
+    window.players[id] = mountPlayer(host, result, { keys: false, canvasMinNodes });
+  }
+}"""
+
+# What a player's DOM hooks say: each node's and edge's numbers and marks, the labels' texts.
+_HOOKS = """(id) => {
+  const host = document.getElementById(id);
+  const text = (root, selector) => root?.querySelector(selector)?.textContent.trim() ?? null;
+  const labels = (kind, i) => host.querySelector(`[data-part="labels"] [data-${kind}-id="${i}"]`);
+  const nodes = [...host.querySelectorAll('[data-part="graph"] .node[data-node-id]')].map((n) => ({
+    id: n.dataset.nodeId, cls: n.getAttribute('class'), label: text(n, '.node-label'),
+    aria: n.getAttribute('aria-label'), focus: n.getAttribute('tabindex'),
+    value: n.dataset.value ?? null, grad: n.dataset.grad ?? null,
+    gradText: text(labels('node', n.dataset.nodeId), '.node-grad'),
+  })).sort((a, b) => a.id - b.id);
+  const edges = [...host.querySelectorAll('[data-part="graph"] .edge[data-edge-id]')].map((e) => ({
+    id: e.dataset.edgeId, cls: e.getAttribute('class'), grad: e.dataset.grad ?? null,
+    valueText: text(labels('edge', e.dataset.edgeId), '.edge-value'),
+    gradText: text(labels('edge', e.dataset.edgeId), '.edge-grad'),
+  })).sort((a, b) => a.id - b.id);
+  const out = host.querySelector('[data-part="labels"] [data-output]');
+  return { nodes, edges, output: [text(out, '.edge-value'), text(out, '.edge-grad')] };
+}"""
+
+# How many of the canvas's pixels are drawn (not transparent).
+_DRAWN_PIXELS = """() => {
+  const canvas = document.querySelector('#canvas canvas.graph-canvas');
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let drawn = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i]) drawn += 1;
+  return drawn;
+}"""
+
+
+@pytest.mark.parametrize(("source", "values"), [LECTURE, POWERS], ids=["lecture", "x*x*x*x"])
+def test_a_canvas_drawn_graph_keeps_the_hooks_and_numbers_of_the_svg_one(
+        page: Page, live_server: str, source: str, values: dict):
+    open_app(page)  # only for a page of this origin to import the modules from
+    result = page.request.post(f"{live_server}/api/graph",
+                               data={"source": source, "values": values, "options": {"layout": True}}).json()
+    page.evaluate(_MOUNT_BOTH, result)
+    assert page.evaluate("() => !document.querySelector('#canvas canvas.graph-canvas').hidden")
+    assert page.evaluate("() => document.querySelector('#svg canvas.graph-canvas').hidden")
+    length = len(result["steps"])
+    for k in range(length + 1):
+        page.evaluate("(k) => { for (const p of Object.values(window.players)) p.player.seek(k); }", k)
+        page.evaluate("() => new Promise((r) => requestAnimationFrame(r))")  # the canvas is drawn
+        svg, canvas = page.evaluate(_HOOKS, "svg"), page.evaluate(_HOOKS, "canvas")
+        assert len(svg["nodes"]) == len(result["nodes"])
+        assert canvas == svg, f"step {k}"
+    assert page.evaluate(_DRAWN_PIXELS) > 0, "nothing drawn"
+    # On the canvas the hooks are there to be reached, not seen: the picture is the canvas's.
+    fill = page.evaluate("() => getComputedStyle(document.querySelector('#canvas .node .shape')).fill")
+    assert fill == "rgba(0, 0, 0, 0)"
