@@ -22,6 +22,8 @@ runs once the frame holding the graph has been drawn) gives the paint.
   the page's stated typing debounce (session.js TYPING_DEBOUNCE_MS). Two kinds of key:
   one that changes a number (a digit typed into, or deleted from, a constant: the graph's
   structure is the same) and one that changes an operator (`*` ↔ `+`: a new graph).
+- by size: programs of 250 to 2,000 nodes (make_program) played at 600 steps/s by the
+  player on its own, drawn as SVG + HTML and on the canvas: where SVG stops holding 60 Hz.
 - big_program: a 5,000-node program (make_program; the server is started with
   COMPGRAPH_MAX_NODES=10000) opened by its share link until drawn, then played at the
   fastest speed: frames per second (frames shown / seconds).
@@ -54,6 +56,7 @@ from bench.programs import make_program, mlp_program  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 MAX_NODES = 10_000
+CANVAS_MIN_NODES = 1_000  # static/js/canvasgraph.js
 OPEN_TARGET_MS = 500.0
 FRAME_INTERVAL_TARGET_MS = 17.0
 KEYSTROKE_TARGET_MS = {50: 30.0, 250: 100.0}
@@ -116,6 +119,33 @@ BEFORE_KEY_JS = """([start, end]) => {
   textarea.addEventListener('keydown', (e) => { window.__keyAt = e.timeStamp; }, { once: true });
   window.__pending = window.__nextDrawn();
 }"""
+
+
+# The SVG and the canvas drawing side by side, by size: the player mounted on its own
+# (playerparts.js) with the answer, drawn one way then the other, played at 600 steps/s.
+SWEEP_JS = """async ({ result, canvasMinNodes, seconds }) => {
+  const { mountPlayer } = await import('/static/js/playerparts.js');
+  document.body.replaceChildren();
+  const host = document.createElement('div');
+  host.style.height = '600px';
+  document.body.appendChild(host);
+  const view = mountPlayer(host, result, { keys: false, canvasMinNodes });
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  view.player.stepsPerSecond = 600;
+  const stamps = [];
+  view.player.play();
+  await new Promise((resolve) => {
+    const until = performance.now() + seconds * 1000;
+    const frame = (t) => {
+      stamps.push(t);
+      if (t >= until || !view.player.playing) resolve(); else requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+  view.player.pause();
+  return stamps;
+}"""
+SWEEP_NODES = (250, 500, 1000, 2000)
 
 
 def free_port() -> int:
@@ -238,6 +268,25 @@ def typing(browser: Browser, url: str, nodes: int, runs: int, console: list[str]
     return {"nodes": len(counted["nodes"]["op"]), "debounce": debounce, "kinds": found}
 
 
+def sweep(browser: Browser, url: str, seconds: float, console: list[str]) -> list[tuple[int, float, float]]:
+    """(nodes, median frame interval drawn as SVG, on the canvas) for programs of each size."""
+    page = new_page(browser, console)
+    page.goto(url + "/?src=x")
+    page.wait_for_selector("body[data-ready='true']")
+    rows = []
+    for nodes in SWEEP_NODES:
+        source, _, values = make_program(nodes, seed=3)
+        result = page.request.post(f"{url}/api/graph", data={"source": source, "values": values,
+                                                               "options": {"layout": True}}, timeout=120_000).json()
+        medians = []
+        for canvas_min in (10 ** 9, 1):
+            stamps = page.evaluate(SWEEP_JS, {"result": result, "canvasMinNodes": canvas_min, "seconds": seconds})
+            medians.append(statistics.median(b - a for a, b in zip(stamps, stamps[1:], strict=False)))
+        rows.append((len(result["nodes"]), *medians))
+    page.context.close()
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="share-link opens and plays (default 3)")
@@ -266,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
                 big_page, big_open = open_share_url(browser, share_url(url, big_source, big_values), console)
                 big_play = play(big_page, args.seconds)
                 big_page.context.close()
+                sizes = sweep(browser, url, min(args.seconds, 2.0), console)
                 browser.close()
         finally:
             stop(process)
@@ -289,6 +339,11 @@ def main(argv: list[str] | None = None) -> int:
                   f"(debounce {found['debounce']} ms, {len(timings)} keys)")
     print(f"\na {BIG_NODES:,}-node program (make_program): share link drawn at {big_open['painted']:.0f} ms "
           f"(answer in at {big_open['answer']:.0f} ms, {big_open['bytes'] / 1024:.0f} KB); playing: {describe(big_play)}")
+    print("\nplaying at 600 steps/s, the player on its own, median frame interval (ms), by size "
+          f"(the page draws on the canvas from {CANVAS_MIN_NODES:,} nodes)")
+    print(f"{'nodes':>6} {'SVG + HTML':>11} {'canvas':>7}")
+    for nodes, svg_ms, canvas_ms in sizes:
+        print(f"{nodes:>6,} {svg_ms:>11.1f} {canvas_ms:>7.1f}")
     print()
 
     open_ms = statistics.median(run["painted"] for run in opens)

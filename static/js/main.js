@@ -203,8 +203,14 @@ $("#export-html").addEventListener("click", async () => {
 $("#fit").addEventListener("click", () => view.panzoom.fit());
 $("#zoom-in").addEventListener("click", () => view.panzoom.zoom(1 / 1.25));
 $("#zoom-out").addEventListener("click", () => view.panzoom.zoom(1.25));
-$("#export-svg").addEventListener("click", () => downloadSvg(view.svg, view.labels, view.graph.bounds));
-$("#export-png").addEventListener("click", () => downloadPng(view.svg, view.labels, view.graph.bounds));
+$("#export-svg").addEventListener("click", () => {
+  const { svg, labels, graph } = view.fullDrawing();
+  downloadSvg(svg, labels, graph.bounds);
+});
+$("#export-png").addEventListener("click", () => {
+  const { svg, labels, graph } = view.fullDrawing();
+  downloadPng(svg, labels, graph.bounds);
+});
 $("#share").addEventListener("click", async () => {
   try {
     await navigator.clipboard.writeText(window.location.href);

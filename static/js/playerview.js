@@ -129,6 +129,31 @@ export class PlayerView {
     this.player.reset(this.replay.length, k === "end" ? this.replay.length : k);
   }
 
+  // A drawing with every element, for an export or a print: the one on screen, or for a
+  // graph drawn on the canvas an SVG one built for it off screen, at the same step.
+  fullDrawing() {
+    if (this.graph !== this.canvasGraph) return { graph: this.graph, svg: this.svg, labels: this.labels };
+    if (!this.offscreen) {
+      const box = document.createElement("div");
+      box.className = "graph-offscreen";
+      box.setAttribute("aria-hidden", "true");
+      const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      svg.setAttribute("class", "graph");
+      const labels = document.createElement("div");
+      labels.className = "graph-labels";
+      box.append(svg, labels);
+      this.stage.appendChild(box);
+      this.offscreen = { svg, labels, graph: new GraphView(svg, labels) };
+    }
+    const { graph } = this.offscreen;
+    if (graph.drawing === this.graph.drawing) graph.rebind(this.result, this.replay);
+    else graph.build(this.result, this.replay, this.textScale, this.graph.drawing);
+    graph.update(this.view);
+    const k = this.player.k;
+    graph.highlight(k > 0 ? this.replay.steps[k - 1] : null);
+    return { ...this.offscreen };
+  }
+
   // Show the same result again at step k (a mode now plays another trace of it).
   refresh(k = 0) {
     if (this.result) this.show(this.result, { k, refit: false, textScale: this.textScale });
