@@ -8,7 +8,9 @@
 
 import { GraphView, literalText } from "./render.js";
 
-export const CANVAS_MIN_NODES = 1000;
+// Measured (bench/page_frames.py, "by size"): drawn as SVG + HTML, playing at 600 steps/s
+// held 60 Hz at 250 nodes in every run, and missed it in some runs from 500 nodes on.
+export const CANVAS_MIN_NODES = 500;
 // Hooks are made for the nodes in view when at most this many are: a whole 5,000-node graph
 // in view is a picture, too small to point at one node; zoomed in, its nodes are reachable.
 const HOOKS_MAX = 300;

@@ -123,7 +123,8 @@ export class Editor {
     if (!error) {
       this.errorBox.hidden = true;
       this.errorBox.replaceChildren();
-      this.markSpans("error", null);
+      // (only if marked: drawing the mirror lays the page out, on every answer)
+      if (this.marks.error) this.markSpans("error", null);
       this.textarea.removeAttribute("aria-invalid");
       return;
     }
