@@ -221,6 +221,7 @@ $("#share").addEventListener("click", async () => {
 });
 $("#theme").addEventListener("click", () => {
   applyTheme(currentTheme() === "dark" ? "light" : "dark", $("#theme"));
+  view.restyle();
   writeAddress();
 });
 bindHelp($("#help"), $("#help-open"), $("#help-close"));

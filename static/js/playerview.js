@@ -159,6 +159,11 @@ export class PlayerView {
     if (this.result) this.show(this.result, { k, refit: false, textScale: this.textScale });
   }
 
+  // The page's colours changed (the theme): a canvas-drawn graph is drawn again in them.
+  restyle() {
+    if (this.graph === this.canvasGraph) this.canvasGraph.redraw();
+  }
+
   setStale(stale) {
     this.graph.setStale(stale && Boolean(this.result));
   }
