@@ -50,7 +50,9 @@ export class CanvasGraphView extends GraphView {
       return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
     });
     this.hooked = { nodes: new Set(), edges: new Set() };
+    this.cameraKey = null;
     this.baseKey = null;
+    this.palette = null;
     this.view = null;
     this.step = null;
     this.path = null;
@@ -116,17 +118,24 @@ export class CanvasGraphView extends GraphView {
     const k = ratio / view.scale;
     const x0 = view.x - this.leftPad;
     const region = [x0, view.y, x0 + view.w, view.y + view.h];
-    const nodes = [];
-    this.nodeBoxes.forEach((b, id) => { if (overlaps(b, ...region)) nodes.push(id); });
-    const edges = [];
-    this.edgeBoxes.forEach((b, id) => { if (overlaps(b, ...region)) edges.push(id); });
-    this.hook(nodes.length <= HOOKS_MAX ? nodes : [], nodes.length <= HOOKS_MAX ? edges : []);
+    // What is in view, found once per camera (a frame of play does not move it)
+    const cameraKey = JSON.stringify([width, height, view]);
+    if (this.cameraKey !== cameraKey) {
+      this.cameraKey = cameraKey;
+      const inView = { nodes: [], edges: [] };
+      this.nodeBoxes.forEach((b, id) => { if (overlaps(b, ...region)) inView.nodes.push(id); });
+      this.edgeBoxes.forEach((b, id) => { if (overlaps(b, ...region)) inView.edges.push(id); });
+      this.inView = inView;
+      const few = inView.nodes.length <= HOOKS_MAX;
+      this.hook(few ? inView.nodes : [], few ? inView.edges : []);
+    }
+    const { nodes, edges } = this.inView;
     const c = this.colours();
     this.pixel = view.scale; // drawing units per CSS pixel: no line is drawn thinner
     const place = (context) => context.setTransform(k, 0, 0, k, (this.leftPad - view.x) * k, -view.y * k);
     // Every node and edge in view, unmarked, drawn once per camera (and theme): a frame of
     // play copies it, then draws over it only what the step marks and the numbers.
-    const baseKey = JSON.stringify([width, height, view, c]);
+    const baseKey = JSON.stringify([cameraKey, c]);
     if (this.baseKey !== baseKey) {
       this.baseKey = baseKey;
       this.base.width = width;
@@ -141,8 +150,9 @@ export class CanvasGraphView extends GraphView {
     context.drawImage(this.base, 0, 0);
     place(context);
     const marks = this.marks();
-    this.paintShapes(context, c, nodes.filter((id) => marks.nodes.has(id)),
-      edges.filter((id) => marks.edges.has(id)), marks, this.step?.kind === "seed" ? c.current : null);
+    const marked = (ids, boxes) => [...ids].filter((id) => boxes[id] && overlaps(boxes[id], ...region));
+    this.paintShapes(context, c, marked(marks.nodes.keys(), this.nodeBoxes), marked(marks.edges.keys(), this.edgeBoxes),
+      marks, this.step?.kind === "seed" ? c.current : null);
     // the numbers, unless they would be drawn too small to read
     if ((FONT.grad * this.scale) / view.scale >= MIN_TEXT_PX) this.paintTexts(context, c, nodes, edges);
   }
@@ -180,9 +190,19 @@ export class CanvasGraphView extends GraphView {
     }
   }
 
+  // The page's colours (app.css), read once per build and theme.
   colours() {
-    const style = getComputedStyle(this.canvas);
-    return Object.fromEntries(COLOURS.map((name) => [name, style.getPropertyValue(`--${name}`).trim()]));
+    if (!this.palette) {
+      const style = getComputedStyle(this.canvas);
+      this.palette = Object.fromEntries(COLOURS.map((name) => [name, style.getPropertyValue(`--${name}`).trim()]));
+    }
+    return this.palette;
+  }
+
+  // The theme changed: draw again in its colours.
+  restyle() {
+    this.palette = null;
+    this.redraw();
   }
 
   // The marks of the current step and of a marked path, as render.js's classes give them.

@@ -161,7 +161,7 @@ export class PlayerView {
 
   // The page's colours changed (the theme): a canvas-drawn graph is drawn again in them.
   restyle() {
-    if (this.graph === this.canvasGraph) this.canvasGraph.redraw();
+    if (this.graph === this.canvasGraph) this.canvasGraph.restyle();
   }
 
   setStale(stale) {
