@@ -247,6 +247,7 @@ export class CanvasGraphView extends GraphView {
       context.strokeStyle = colour;
       context.lineWidth = Math.max(lineWidth, this.pixel);
       context.stroke();
+      if (11 < 2 * this.pixel) return; // arrowheads under 2 px: not drawn (a dot each)
       context.beginPath();
       for (const id of ids) {
         const points = layout.edges[id].points;
@@ -294,8 +295,18 @@ export class CanvasGraphView extends GraphView {
         if (mark === "current-source") dash = [6, 3];
       }
       context.globalAlpha = live === "true" ? 1 : 0.5;
+      // Nodes under 3 px across are drawn as squares of their outline's colour: their shape
+      // cannot be seen, and drawing thousands of them costs the first frame hundreds of ms.
+      const tiny = ids.filter((id) => Math.max(layout.nodes[id].w, layout.nodes[id].h) < 3 * this.pixel);
+      context.fillStyle = stroke;
+      for (const id of tiny) {
+        const box = layout.nodes[id];
+        context.fillRect(box.x - this.pixel, box.y - this.pixel, 2 * this.pixel, 2 * this.pixel);
+      }
+      if (tiny.length === ids.length) continue;
       context.beginPath();
       for (const id of ids) {
+        if (Math.max(layout.nodes[id].w, layout.nodes[id].h) < 3 * this.pixel) continue;
         const box = layout.nodes[id];
         context.moveTo(box.x + box.w / 2, box.y);
         if (box.shape === "circle") context.ellipse(box.x, box.y, box.w / 2, box.h / 2, 0, 0, 2 * Math.PI);
