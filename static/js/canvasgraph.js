@@ -35,9 +35,9 @@ export class CanvasGraphView extends GraphView {
     this.baseKey = null;
   }
 
-  build(result, replay, textScale = 1, drawing = this.drawingKey(result, textScale)) {
+  build(result, replay, textScale = 1) {
     const { layout } = result;
-    this.begin(result, replay, textScale, drawing);
+    this.begin(result, replay, textScale);
     this.svg.setAttribute("aria-label", `Computational graph of ${result.nodes.length} nodes; `
       + "zoom in to reach its nodes one by one");
     this.nodeEls = [];

@@ -114,7 +114,15 @@ export class Editor {
     }
     parts.push(document.createTextNode(text.slice(at) + "\n"));
     this.mirror.replaceChildren(...parts);
-    this.syncScroll();
+    // In the next frame, not now: reading the textarea's scroll makes the browser lay out
+    // the page there and then (60 ms with a 5,000-node program's source), before a shared
+    // link's graph is even asked for.
+    if (!this.scrollSync) {
+      this.scrollSync = requestAnimationFrame(() => {
+        this.scrollSync = 0;
+        this.syncScroll();
+      });
+    }
   }
 
   // The engine's error: message, the line with carets under the span, and the span marked.

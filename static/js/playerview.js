@@ -98,21 +98,20 @@ export class PlayerView {
     this.stage.style.setProperty("--text-scale", String(textScale));
     const graph = result.nodes.length >= this.canvasMinNodes ? this.canvasGraph : this.svgGraph;
     if (graph !== this.graph) {
-      this.graph.drawing = null; // what it drew is gone
+      this.graph.result = null; // what it drew is gone
       this.graph = graph;
     }
     const onCanvas = graph === this.canvasGraph;
     this.canvas.hidden = !onCanvas;
     this.svg.classList.toggle("canvas-drawn", onCanvas);
     this.labels.classList.toggle("canvas-drawn", onCanvas);
-    const drawing = this.graph.drawingKey(result, textScale);
-    if (this.reuseDrawing && drawing === this.graph.drawing) {
+    if (this.reuseDrawing && this.graph.sameDrawing(result, textScale)) {
       // The same drawing with other numbers (a variable's value edited): no rebuild; what
       // the last result showed is cleared, and the player's reset below shows the new numbers.
       this.graph.rebind(result, this.replay);
       this.graph.update(this.replay.emptyView(), viewKeys(this.view));
     } else {
-      this.graph.build(result, this.replay, textScale, drawing);
+      this.graph.build(result, this.replay, textScale);
       this.overview.build(result, this.graph.leftPad, this.graph.bounds);
       this.panzoom.setContent(this.graph.bounds.width, this.graph.bounds.height);
     }
@@ -146,8 +145,8 @@ export class PlayerView {
       this.offscreen = { svg, labels, graph: new GraphView(svg, labels) };
     }
     const { graph } = this.offscreen;
-    if (graph.drawing === this.graph.drawing) graph.rebind(this.result, this.replay);
-    else graph.build(this.result, this.replay, this.textScale, this.graph.drawing);
+    if (graph.sameDrawing(this.result, this.textScale)) graph.rebind(this.result, this.replay);
+    else graph.build(this.result, this.replay, this.textScale);
     graph.update(this.view);
     const k = this.player.k;
     graph.highlight(k > 0 ? this.replay.steps[k - 1] : null);

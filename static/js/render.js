@@ -123,14 +123,14 @@ export class GraphView {
     this.outputEl = null;
     this.current = [];
     this.bounds = { width: 100, height: 100 };
-    this.drawing = null; // the drawingKey of what is drawn
+    this.drawing = null; // the drawingKey of what is drawn, once asked for (sameDrawing)
   }
 
   // Build every element for a new result (ids are stable within a result), its text drawn
-  // at `textScale` (the layout was made for it); `drawing`: its drawingKey.
-  build(result, replay, textScale = 1, drawing = this.drawingKey(result, textScale)) {
+  // at `textScale` (the layout was made for it).
+  build(result, replay, textScale = 1) {
     const { layout } = result;
-    this.begin(result, replay, textScale, drawing);
+    this.begin(result, replay, textScale);
     this.edgeEls = layout.edges.map((edge) => this.buildEdge(edge, this.edgeLayer));
     this.nodeEls = result.nodes.map((node) => this.buildNode(node, layout.nodes[node.id], this.nodeLayer));
     this.outputEl = this.buildOutputStub(result, layout, this.edgeLayer);
@@ -138,12 +138,12 @@ export class GraphView {
 
   // What every drawing of a result starts from: its state, the room left of the inputs,
   // an empty SVG with its layers, and its bounds.
-  begin(result, replay, textScale, drawing) {
+  begin(result, replay, textScale) {
     const { layout } = result;
     this.result = result;
     this.replay = replay;
     this.scale = textScale;
-    this.drawing = drawing;
+    this.drawing = null;
     this.svg.dataset.layoutWidth = String(layout.width);
     this.leftPad = this.inputGradWidth(result) + 12;
     this.outgoingIndex = null;
@@ -179,7 +179,17 @@ export class GraphView {
       result.nodes.map((n) => [n.kind, n.op, n.symbol, n.label, n.live, n.shape, n.expression])]);
   }
 
-  // Keep the drawing for a result whose drawingKey is this.drawing: only its numbers are
+  // Whether `result` draws as the drawing on screen but for its numbers. The keys are made
+  // only when the two can draw the same (a JSON of the layout: 70 ms at 5,000 nodes).
+  sameDrawing(result, textScale) {
+    const drawn = this.result;
+    if (!drawn || this.scale !== textScale || drawn.nodes.length !== result.nodes.length
+      || drawn.edges.length !== result.edges.length) return false;
+    this.drawing ??= this.drawingKey(drawn, this.scale);
+    return this.drawing === this.drawingKey(result, textScale);
+  }
+
+  // Keep the drawing for a result that draws the same (sameDrawing): only its numbers are
   // new; the caller updates them. Marks of the old result go, as a rebuild would drop them.
   rebind(result, replay) {
     this.result = result;
