@@ -150,6 +150,9 @@ def test_a_canvas_drawn_graph_keeps_the_hooks_and_numbers_of_the_svg_one(
     open_app(page)  # only for a page of this origin to import the modules from
     result = page.request.post(f"{live_server}/api/graph",
                                data={"source": source, "values": values, "options": {"layout": True}}).json()
+    # The page writes its address 60 ms after its last step, reading its own markup: let it
+    # do so before that markup is replaced by the two players.
+    page.wait_for_timeout(500)
     page.evaluate(_MOUNT_BOTH, result)
     assert page.evaluate("() => !document.querySelector('#canvas canvas.graph-canvas').hidden")
     assert page.evaluate("() => document.querySelector('#svg canvas.graph-canvas').hidden")
