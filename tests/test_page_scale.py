@@ -167,3 +167,37 @@ def test_a_canvas_drawn_graph_keeps_the_hooks_and_numbers_of_the_svg_one(
     # On the canvas the hooks are there to be reached, not seen: the picture is the canvas's.
     fill = page.evaluate("() => getComputedStyle(document.querySelector('#canvas .node .shape')).fill")
     assert fill == "rgba(0, 0, 0, 0)"
+
+
+# Where node `id` of the canvas player is on screen (client px), from its layout box and the view.
+_NODE_ON_SCREEN = """(id) => {
+  const graph = window.players.canvas.canvasGraph;
+  const { view } = graph.camera;
+  const box = graph.result.layout.nodes[id];
+  const rect = window.players.canvas.svg.getBoundingClientRect();
+  return [rect.left + (box.x + graph.leftPad - view.x) / view.scale, rect.top + (box.y - view.y) / view.scale];
+}"""
+
+
+def test_a_node_on_the_canvas_with_no_element_is_still_pointed_at(page: Page, live_server: str):
+    source, values = LECTURE
+    open_app(page)
+    result = page.request.post(f"{live_server}/api/graph",
+                               data={"source": source, "values": values, "options": {"layout": True}}).json()
+    page.wait_for_timeout(500)  # (as above)
+    page.evaluate(_MOUNT_BOTH, result)
+    # As with a whole large graph in view: no element per node, only the picture.
+    page.evaluate("""() => { const graph = window.players.canvas.canvasGraph;
+        graph.hooksMax = 0; graph.cameraKey = null; graph.draw(); }""")
+    assert page.evaluate("() => document.querySelectorAll('#canvas .node').length") == 0
+    x_node = next(n["id"] for n in result["nodes"] if n["label"] == "x")
+    card = page.locator('#canvas [data-part="node-info"]')
+    expect(card).to_be_hidden()
+    page.mouse.move(*page.evaluate(_NODE_ON_SCREEN, x_node))
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("x")
+    page.mouse.move(5, 5)  # off the drawing
+    expect(card).to_be_hidden()
+    page.mouse.click(*page.evaluate(_NODE_ON_SCREEN, x_node))
+    page.mouse.move(5, 5)
+    expect(card).to_be_visible()  # pinned

@@ -27,6 +27,7 @@ export class CanvasGraphView extends GraphView {
     super(svg, overlay);
     this.canvas = canvas;
     this.camera = null; // the panzoom's view (drawing units) and the element's size (px)
+    this.hooksMax = HOOKS_MAX;
     this.view = null;
     this.step = null;
     this.path = null;
@@ -126,7 +127,7 @@ export class CanvasGraphView extends GraphView {
       this.nodeBoxes.forEach((b, id) => { if (overlaps(b, ...region)) inView.nodes.push(id); });
       this.edgeBoxes.forEach((b, id) => { if (overlaps(b, ...region)) inView.edges.push(id); });
       this.inView = inView;
-      const few = inView.nodes.length <= HOOKS_MAX;
+      const few = inView.nodes.length <= this.hooksMax;
       this.hook(few ? inView.nodes : [], few ? inView.edges : []);
     }
     const { nodes, edges } = this.inView;
@@ -155,6 +156,18 @@ export class CanvasGraphView extends GraphView {
       marks, this.step?.kind === "seed" ? c.current : null);
     // the numbers, unless they would be drawn too small to read
     if ((FONT.grad * this.scale) / view.scale >= MIN_TEXT_PX) this.paintTexts(context, c, nodes, edges);
+  }
+
+  // The node under a point of the drawing's element (CSS px from its top left), or null;
+  // within 3 px of a node counts (a node of a large graph in view may be a few px across).
+  nodeAt(px, py) {
+    if (!this.camera || !this.inView) return null;
+    const { view } = this.camera;
+    const x = view.x + px * view.scale - this.leftPad;
+    const y = view.y + py * view.scale;
+    const slack = 3 * view.scale;
+    const id = this.inView.nodes.find((i) => overlaps(this.nodeBoxes[i], x - slack, y - slack, x + slack, y + slack));
+    return id ?? null;
   }
 
   // Keep hooks for exactly these nodes and edges, each showing the view's numbers and marks.

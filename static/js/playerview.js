@@ -215,6 +215,14 @@ export class PlayerView {
       if (!element || !this.result) return null;
       return this.result.nodes[Number(element.dataset.nodeId)];
     };
+    // On a canvas with no element under the pointer (too many nodes in view for hooks), the
+    // node whose box is there.
+    const nodeOnCanvas = (event) => {
+      if (this.graph !== this.canvasGraph || !this.result || event.target.closest?.(".node")) return null;
+      const rect = this.svg.getBoundingClientRect();
+      const id = this.canvasGraph.nodeAt(event.clientX - rect.left, event.clientY - rect.top);
+      return id === null ? null : this.result.nodes[id];
+    };
     this.svg.addEventListener("pointerover", (event) => {
       const node = nodeFromEvent(event);
       if (!node) return;
@@ -226,8 +234,27 @@ export class PlayerView {
       this.onNodeHover(null);
       this.nodeInfo.hideUnlessPinned();
     });
+    let onCanvas = null; // the canvas node the pointer is on
+    this.svg.addEventListener("pointermove", (event) => {
+      if (event.buttons) return; // a pan
+      const node = nodeOnCanvas(event);
+      if (node === onCanvas) return;
+      onCanvas = node;
+      this.onNodeHover(node);
+      if (node) this.nodeInfo.show(node, this.view, event);
+      else this.nodeInfo.hideUnlessPinned();
+    });
+    this.svg.addEventListener("pointerleave", () => {
+      if (!onCanvas) return;
+      onCanvas = null;
+      this.onNodeHover(null);
+      this.nodeInfo.hideUnlessPinned();
+    });
+    let down = null; // where the pointer went down: a click that ends a pan picks no node
+    this.svg.addEventListener("pointerdown", (event) => { down = [event.clientX, event.clientY]; });
     this.svg.addEventListener("click", (event) => {
-      const node = nodeFromEvent(event);
+      const still = down && Math.hypot(event.clientX - down[0], event.clientY - down[1]) < 5;
+      const node = nodeFromEvent(event) || (still ? nodeOnCanvas(event) : null);
       if (node) this.nodeInfo.pin(node, this.view, event);
       else this.nodeInfo.unpin();
     });
