@@ -114,7 +114,15 @@ export class Editor {
     }
     parts.push(document.createTextNode(text.slice(at) + "\n"));
     this.mirror.replaceChildren(...parts);
-    this.syncScroll();
+    // In the next frame, not now: reading the textarea's scroll makes the browser lay out
+    // the page there and then (60 ms with a 5,000-node program's source), before a shared
+    // link's graph is even asked for.
+    if (!this.scrollSync) {
+      this.scrollSync = requestAnimationFrame(() => {
+        this.scrollSync = 0;
+        this.syncScroll();
+      });
+    }
   }
 
   // The engine's error: message, the line with carets under the span, and the span marked.
@@ -123,7 +131,8 @@ export class Editor {
     if (!error) {
       this.errorBox.hidden = true;
       this.errorBox.replaceChildren();
-      this.markSpans("error", null);
+      // (only if marked: drawing the mirror lays the page out, on every answer)
+      if (this.marks.error) this.markSpans("error", null);
       this.textarea.removeAttribute("aria-invalid");
       return;
     }

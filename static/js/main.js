@@ -17,7 +17,7 @@ import { PredictMode } from "./predict.js";
 import { PresentMode } from "./present.js";
 import { PrintMode } from "./printview.js";
 import { RoomControls } from "./roomcontrols.js";
-import { Session } from "./session.js";
+import { Session, TYPING_DEBOUNCE_MS } from "./session.js";
 import { applyTheme, currentTheme, initialTheme } from "./theme.js";
 import { TrainingPanel } from "./training.js";
 import { readUrl, writeUrl } from "./urlstate.js";
@@ -50,7 +50,7 @@ const editor = new Editor({
     session.parameters = null;
     training.replayed = null;
     examples.showDescription();
-    session.schedule(300, false);
+    session.schedule(TYPING_DEBOUNCE_MS, false);
   },
   onValuesChange: () => session.valuesChanged(),
 });
@@ -205,8 +205,14 @@ $("#export-html").addEventListener("click", async () => {
 $("#fit").addEventListener("click", () => view.panzoom.fit());
 $("#zoom-in").addEventListener("click", () => view.panzoom.zoom(1 / 1.25));
 $("#zoom-out").addEventListener("click", () => view.panzoom.zoom(1.25));
-$("#export-svg").addEventListener("click", () => downloadSvg(view.svg, view.labels, view.graph.bounds));
-$("#export-png").addEventListener("click", () => downloadPng(view.svg, view.labels, view.graph.bounds));
+$("#export-svg").addEventListener("click", () => {
+  const { svg, labels, graph } = view.fullDrawing();
+  downloadSvg(svg, labels, graph.bounds);
+});
+$("#export-png").addEventListener("click", () => {
+  const { svg, labels, graph } = view.fullDrawing();
+  downloadPng(svg, labels, graph.bounds);
+});
 $("#share").addEventListener("click", async () => {
   try {
     await navigator.clipboard.writeText(window.location.href);
@@ -217,6 +223,7 @@ $("#share").addEventListener("click", async () => {
 });
 $("#theme").addEventListener("click", () => {
   applyTheme(currentTheme() === "dark" ? "light" : "dark", $("#theme"));
+  view.restyle();
   writeAddress();
 });
 bindHelp($("#help"), $("#help-open"), $("#help-close"));
@@ -237,10 +244,13 @@ async function restoreTraining(train, step) {
 async function start() {
   const state = readUrl();
   applyTheme(initialTheme(state.theme), $("#theme"));
-  const [catalog, list] = await Promise.all([fetchOperators(), fetchExamples()]);
-  view.catalog = catalog;
-  fillHelp($("#help-operators"), catalog);
-  examples.fill(list);
+  // A shared link's graph is asked for at once, beside the catalogue and the examples (its
+  // answer waits for the catalogue before it is shown: the explanations use it).
+  const lists = Promise.all([fetchOperators(), fetchExamples()]).then(([catalog, list]) => {
+    view.catalog = catalog;
+    return list;
+  });
+  session.showAfter = lists;
   if (state.textScale !== 1) room.set(state.textScale);
   if (state.train) training.restore(state.train);
   if (state.tolerance !== null) predict.setDigits(state.tolerance);
@@ -248,14 +258,23 @@ async function start() {
   if (state.nudge) Object.assign(nudge, state.nudge);
   modes.set(state.mode, { quiet: true });
   $("#mode").value = modes.id;
+  const step = state.step ?? modes.current.startAt ?? null;
+  let shown = null;
   if (state.source !== null) {
     editor.source = state.source;
     editor.values = state.values;
-    examples.recognise(state.source);
-  } else if (list.length) {
-    useExample(list[0]);
+    shown = session.run({ step });
   }
-  await session.run({ step: state.step ?? modes.current.startAt ?? null });
+  const list = await lists;
+  fillHelp($("#help-operators"), view.catalog);
+  examples.fill(list);
+  if (state.source !== null) {
+    examples.recognise(state.source);
+  } else {
+    if (list.length) useExample(list[0]);
+    shown = session.run({ step });
+  }
+  await shown;
   if (state.train) await restoreTraining(state.train, state.step);
   document.body.dataset.ready = "true";
 }

@@ -45,6 +45,17 @@ export class Overview {
     this.svg.toggleAttribute("hidden", true);
   }
 
+  // The map's width (app.css: by the window's width), read once per window width: reading
+  // it makes the browser lay out the page there and then, and the map is drawn anew for
+  // each new graph, on a keystroke.
+  width() {
+    if (this.widthFor !== window.innerWidth) {
+      this.widthFor = window.innerWidth;
+      this.cssWidth = parseFloat(getComputedStyle(this.svg).width) || 220;
+    }
+    return this.cssWidth;
+  }
+
   // Draw the result's nodes and edges (drawing units, shifted by the graph's left pad).
   draw({ result, pad, bounds }) {
     const { layout } = result;
@@ -52,7 +63,7 @@ export class Overview {
     this.box = [0, 0, bounds.width, bounds.height];
     this.svg.setAttribute("viewBox", this.box.join(" "));
     // as tall as the drawing's shape asks, within limits: a long chain is a strip
-    const width = parseFloat(getComputedStyle(this.svg).width) || 220;
+    const width = this.width();
     this.svg.style.height = `${Math.round(Math.max(40, Math.min(width * 0.55, (width * bounds.height) / bounds.width)))}px`;
     const stroke = Math.max(1, bounds.width / 220);
     const g = el("g", { transform: `translate(${pad} 0)` }, this.svg);

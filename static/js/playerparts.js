@@ -65,10 +65,11 @@ export function buildPlayerParts(container) {
 
 // Mount the player in `container` and show `result` (the engine's JSON contract, with its
 // layout) at step k. `catalog` (/api/operators) lets each forward step show its numbers
-// in the operator's form (−2 + 5); `keys`: the keyboard steps this player.
-export function mountPlayer(container, result, { catalog = null, keys = true, k = 0 } = {}) {
+// in the operator's form (−2 + 5); `keys`: the keyboard steps this player; canvasMinNodes:
+// from what size the graph is drawn on a canvas (PlayerView).
+export function mountPlayer(container, result, { catalog = null, keys = true, k = 0, canvasMinNodes } = {}) {
   buildPlayerParts(container);
-  const view = new PlayerView(container, { catalog });
+  const view = new PlayerView(container, { catalog, canvasMinNodes });
   if (keys) bindKeys({ player: view.player, nodeInfo: view.nodeInfo, ready: () => view.ready });
   view.show(result, { k });
   return view;

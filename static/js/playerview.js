@@ -5,6 +5,7 @@
 // and knows nothing of the editor, so the exported walk-through and a notebook widget
 // mount the same player.
 
+import { CANVAS_MIN_NODES, CanvasGraphView } from "./canvasgraph.js";
 import { Explainer } from "./explain.js";
 import { NodeInfo } from "./nodeinfo.js";
 import { Overview } from "./overview.js";
@@ -35,7 +36,9 @@ function mergeTouched(into, more) {
 export class PlayerView {
   // onStep(k, length): the position changed; onNodeHover(node or null): the pointer is on a
   // node (the page marks its source).
-  constructor(root, { catalog = null, onStep = () => {}, onNodeHover = () => {} } = {}) {
+  // canvasMinNodes: graphs of this many nodes or more are drawn on a canvas (canvasgraph.js).
+  constructor(root, { catalog = null, onStep = () => {}, onNodeHover = () => {},
+    canvasMinNodes = CANVAS_MIN_NODES } = {}) {
     const part = (name) => root.querySelector(`[data-part="${name}"]`);
     this.root = root;
     this.catalog = catalog;
@@ -47,16 +50,29 @@ export class PlayerView {
     // (forward mode plays its tangent passes); null: the trace, then the summary.
     this.traceFor = null;
     this.showSummary = true;
+    // An answer that draws as the one on screen but for its numbers updates them in place
+    // (typing stays cheap); false: every answer is drawn anew.
+    this.reuseDrawing = true;
     this.replay = null;
     this.view = null;
     this.explainer = null;
     this.stage = part("stage");
     this.svg = part("graph");
     this.labels = part("labels");
-    this.graph = new GraphView(this.svg, this.labels);
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = "graph-canvas";
+    this.canvas.hidden = true;
+    this.svg.before(this.canvas);
+    this.canvasMinNodes = canvasMinNodes;
+    this.svgGraph = new GraphView(this.svg, this.labels);
+    this.canvasGraph = new CanvasGraphView(this.svg, this.labels, this.canvas);
+    this.graph = this.svgGraph;
     this.panzoom = new PanZoom(this.svg, this.labels);
     this.overview = new Overview(part("overview"), { onPick: (x, y) => this.panzoom.centreOn(x, y) });
-    this.panzoom.onView = (view, content) => this.overview.update(view, content);
+    this.panzoom.onView = (view, content) => {
+      this.overview.update(view, content);
+      if (this.graph === this.canvasGraph) this.canvasGraph.onView(view, this.panzoom.size);
+    };
     this.summary = new Summary(part("summary"));
     this.stepPanel = { title: part("explain-title"), lines: part("explain-lines"), figures: part("explain-figures") };
     this.announce = part("announce");
@@ -80,9 +96,25 @@ export class PlayerView {
     this.explainer = trace.explainer;
     this.showSummary = trace.summary;
     this.stage.style.setProperty("--text-scale", String(textScale));
-    this.graph.build(result, this.replay, textScale);
-    this.overview.build(result, this.graph.leftPad, this.graph.bounds);
-    this.panzoom.setContent(this.graph.bounds.width, this.graph.bounds.height);
+    const graph = result.nodes.length >= this.canvasMinNodes ? this.canvasGraph : this.svgGraph;
+    if (graph !== this.graph) {
+      this.graph.result = null; // what it drew is gone
+      this.graph = graph;
+    }
+    const onCanvas = graph === this.canvasGraph;
+    this.canvas.hidden = !onCanvas;
+    this.svg.classList.toggle("canvas-drawn", onCanvas);
+    this.labels.classList.toggle("canvas-drawn", onCanvas);
+    if (this.reuseDrawing && this.graph.sameDrawing(result, textScale)) {
+      // The same drawing with other numbers (a variable's value edited): no rebuild; what
+      // the last result showed is cleared, and the player's reset below shows the new numbers.
+      this.graph.rebind(result, this.replay);
+      this.graph.update(this.replay.emptyView(), viewKeys(this.view));
+    } else {
+      this.graph.build(result, this.replay, textScale);
+      this.overview.build(result, this.graph.leftPad, this.graph.bounds);
+      this.panzoom.setContent(this.graph.bounds.width, this.graph.bounds.height);
+    }
     // Every graph opens whole; one too big to read whole opens readable on its first step (a
     // large one stays an overview: zoomed in, each step of a 1,000-node graph repaints more).
     if (refit) {
@@ -96,9 +128,39 @@ export class PlayerView {
     this.player.reset(this.replay.length, k === "end" ? this.replay.length : k);
   }
 
+  // A drawing with every element, for an export or a print: the one on screen, or for a
+  // graph drawn on the canvas an SVG one built for it off screen, at the same step.
+  fullDrawing() {
+    if (this.graph !== this.canvasGraph) return { graph: this.graph, svg: this.svg, labels: this.labels };
+    if (!this.offscreen) {
+      const box = document.createElement("div");
+      box.className = "graph-offscreen";
+      box.setAttribute("aria-hidden", "true");
+      const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      svg.setAttribute("class", "graph");
+      const labels = document.createElement("div");
+      labels.className = "graph-labels";
+      box.append(svg, labels);
+      this.stage.appendChild(box);
+      this.offscreen = { svg, labels, graph: new GraphView(svg, labels) };
+    }
+    const { graph } = this.offscreen;
+    if (graph.sameDrawing(this.result, this.textScale)) graph.rebind(this.result, this.replay);
+    else graph.build(this.result, this.replay, this.textScale);
+    graph.update(this.view);
+    const k = this.player.k;
+    graph.highlight(k > 0 ? this.replay.steps[k - 1] : null);
+    return { ...this.offscreen };
+  }
+
   // Show the same result again at step k (a mode now plays another trace of it).
   refresh(k = 0) {
     if (this.result) this.show(this.result, { k, refit: false, textScale: this.textScale });
+  }
+
+  // The page's colours changed (the theme): a canvas-drawn graph is drawn again in them.
+  restyle() {
+    if (this.graph === this.canvasGraph) this.canvasGraph.restyle();
   }
 
   setStale(stale) {
@@ -153,6 +215,14 @@ export class PlayerView {
       if (!element || !this.result) return null;
       return this.result.nodes[Number(element.dataset.nodeId)];
     };
+    // On a canvas with no element under the pointer (too many nodes in view for hooks), the
+    // node whose box is there.
+    const nodeOnCanvas = (event) => {
+      if (this.graph !== this.canvasGraph || !this.result || event.target.closest?.(".node")) return null;
+      const rect = this.svg.getBoundingClientRect();
+      const id = this.canvasGraph.nodeAt(event.clientX - rect.left, event.clientY - rect.top);
+      return id === null ? null : this.result.nodes[id];
+    };
     this.svg.addEventListener("pointerover", (event) => {
       const node = nodeFromEvent(event);
       if (!node) return;
@@ -164,8 +234,27 @@ export class PlayerView {
       this.onNodeHover(null);
       this.nodeInfo.hideUnlessPinned();
     });
+    let onCanvas = null; // the canvas node the pointer is on
+    this.svg.addEventListener("pointermove", (event) => {
+      if (event.buttons) return; // a pan
+      const node = nodeOnCanvas(event);
+      if (node === onCanvas) return;
+      onCanvas = node;
+      this.onNodeHover(node);
+      if (node) this.nodeInfo.show(node, this.view, event);
+      else this.nodeInfo.hideUnlessPinned();
+    });
+    this.svg.addEventListener("pointerleave", () => {
+      if (!onCanvas) return;
+      onCanvas = null;
+      this.onNodeHover(null);
+      this.nodeInfo.hideUnlessPinned();
+    });
+    let down = null; // where the pointer went down: a click that ends a pan picks no node
+    this.svg.addEventListener("pointerdown", (event) => { down = [event.clientX, event.clientY]; });
     this.svg.addEventListener("click", (event) => {
-      const node = nodeFromEvent(event);
+      const still = down && Math.hypot(event.clientX - down[0], event.clientY - down[1]) < 5;
+      const node = nodeFromEvent(event) || (still ? nodeOnCanvas(event) : null);
       if (node) this.nodeInfo.pin(node, this.view, event);
       else this.nodeInfo.unpin();
     });

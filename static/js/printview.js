@@ -76,7 +76,8 @@ export class PrintMode {
   // on the drawing, each step's picture and words taken, then the player put back.
   pages(first, end) {
     const view = this.view;
-    const { replay, graph } = view;
+    const { replay } = view;
+    const { graph, svg, labels } = view.fullDrawing(); // every element, even of a canvas-drawn graph
     const k = view.player.k;
     this.clear();
     const title = this.title();
@@ -86,7 +87,7 @@ export class PrintMode {
     for (let i = first; i < end; i += 1) {
       if (i >= 0) graph.update(live, replay.apply(live, i));
       graph.highlight(i >= 0 ? replay.steps[i] : null);
-      const picture = exportSvgText(view.svg, view.labels, graph.bounds);
+      const picture = exportSvgText(svg, labels, graph.bounds);
       pages.push(this.page(title, i, replay, picture, i === replay.length - 1));
     }
     view.player.reset(replay.length, k);

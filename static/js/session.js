@@ -4,6 +4,12 @@
 // engine's answer goes to the player, or its error to the editor while the last good graph
 // stays on screen (dimmed). Requests are debounced and a newer one cancels an older one.
 
+// How long the editor waits after a keystroke before asking the engine (more keys may follow).
+export const TYPING_DEBOUNCE_MS = 300;
+// The mark each shown answer leaves on the page's performance timeline (bench/page_frames.py
+// times keystrokes and share links to it).
+export const DRAWN_MARK = "compgraph:drawn";
+
 const HIDDEN_WARNINGS = new Set(["default_value", "unused_value"]); // the page's own doing
 // Engine errors about a value, not the source: shown at the variable's field.
 const VALUE_ERRORS = new Set(["non_numeric_value", "number_too_large", "missing_value"]);
@@ -43,6 +49,7 @@ export class Session {
     this.signature = null;
     this.parameters = null; // parameter values replayed from training; null: the seed's start
     this.autoplay = false;
+    this.showAfter = null; // a promise an answer waits for before it is shown (the catalogue)
   }
 
   get result() {
@@ -72,7 +79,10 @@ export class Session {
     this.schedule(200, true);
   }
 
+  // Ask again after `delay` ms. A request under way is cancelled now, not when the new one
+  // starts: its answer is for what the editor held before, and must never be drawn.
   schedule(delay, keepStep) {
+    this.cancel();
     clearTimeout(this.timer);
     this.keepStep = this.keepStep || keepStep;
     this.timer = setTimeout(() => this.run(), delay);
@@ -83,10 +93,16 @@ export class Session {
     return { ...this.editor.currentValues(), ...(this.parameters || {}) };
   }
 
+  cancel() {
+    this.requestId += 1;
+    this.inFlight?.abort();
+    this.inFlight = null;
+  }
+
   // Ask the engine; show the graph, or the error while keeping the last good graph.
   async run({ step = null, fresh = false } = {}) {
-    const id = ++this.requestId;
-    this.inFlight?.abort();
+    this.cancel();
+    const id = this.requestId;
     const controller = new AbortController();
     this.inFlight = controller;
     const editor = this.editor;
@@ -95,6 +111,7 @@ export class Session {
     let answer;
     try {
       answer = await this.analyze(source, this.requestValues(), controller.signal, this.options());
+      await this.showAfter;
     } catch (error) {
       if (error.name === "AbortError") return;
       answer = { error: { code: "network", message: "the server could not be reached", start: 0, end: 0 } };
@@ -153,6 +170,7 @@ export class Session {
     this.training.show(result, () => ({ source: this.editor.source, values: this.editor.currentValues() }));
     view.show(result, { k, refit, textScale: this.options().text_scale });
     this.onResult(result);
+    performance.mark(DRAWN_MARK);
     if (this.autoplay) {
       this.autoplay = false;
       view.player.play();
