@@ -30,6 +30,8 @@ requestAnimationFrame callback is handled right after that rendering: its time i
   COMPGRAPH_MAX_NODES=10000) opened by its share link until drawn, then played at the
   fastest speed: frames per second (frames shown / seconds).
 
+The server runs with COMPGRAPH_ANSWER_CACHE_MB=0, so every answer is computed.
+
 Each figure is printed beside its target with a `figure:` line (bench/figures.py) for
 bench/run_all.py's summary. Not a test: two shared cores make frame timing noisy.
 """
@@ -37,13 +39,10 @@ bench/run_all.py's summary. Not a test: two shared cores make frame timing noisy
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -54,6 +53,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.figures import report  # noqa: E402
+from bench.local_server import start_server  # noqa: E402
 from bench.programs import make_program, mlp_program  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -154,31 +154,6 @@ SWEEP_JS = """async ({ result, canvasMinNodes, seconds }) => {
   return stamps;
 }"""
 SWEEP_NODES = (250, 500, 650, 800, 1000, 2000)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(log) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "COMPGRAPH_MAX_NODES": str(MAX_NODES)}
-    command = [sys.executable, "-m", "uvicorn", "compgraph.app.main:app", "--host", "127.0.0.1",
-               "--port", str(port), "--no-access-log", "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    give_up = time.monotonic() + 20
-    while time.monotonic() < give_up and process.poll() is None:
-        try:
-            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    log.seek(0)
-    raise SystemExit(f"the server did not start:\n{log.read()[-2000:]}")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -308,7 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     big_source, _, big_values = make_program(BIG_NODES, seed=1)
     console: list[str] = []
     with tempfile.TemporaryFile("w+") as log:
-        process, url = start_server(log)
+        # The server keeps no answers here: each figure includes the analysis it needs (the
+        # typing keys go back and forth, and the share link is opened again, which a kept
+        # answer would serve at once; a class opening one link gets that, see server_load).
+        process, url = start_server(log, {"COMPGRAPH_MAX_NODES": str(MAX_NODES), "COMPGRAPH_ANSWER_CACHE_MB": "0"})
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
