@@ -45,6 +45,7 @@ from compgraph.app.examples import EXAMPLES  # noqa: E402
 from compgraph.engine.analysis import layout_request  # noqa: E402
 from compgraph.engine.layout import cache, node_size  # noqa: E402
 
+from bench.figures import report  # noqa: E402
 from bench.graphs import bench_programs  # noqa: E402
 from compgraph import engine  # noqa: E402
 
@@ -236,6 +237,7 @@ def main() -> None:
 def summary(rows: list[dict], with_before: bool) -> None:
     print("\nTime, layout (analyze with minus without) / dot -Tplain, per size bucket "
           f"(target <= {TIME_TARGET}):")
+    ratios = []
     for lo, hi in BUCKETS:
         b = [r for r in rows if lo <= r["n"] <= hi]
         if not b:
@@ -248,6 +250,7 @@ def summary(rows: list[dict], with_before: bool) -> None:
         if with_before:
             line += f"; before {sum(r['bt'] for r in b) / dot:.2f}"
         print(line)
+        ratios.append((f"{lo}–{hi}" if hi < 10**9 else f"{lo}+", ours / dot))
     cached = sum(r["cached"] for r in rows) / max(1e-9, sum(r["t"] for r in rows))
     print(f"  the same graph again (the layout cached): {cached:.2f} x the cold layout")
     small = [r for r in rows if r["n"] <= 100]
@@ -266,6 +269,14 @@ def summary(rows: list[dict], with_before: bool) -> None:
         print(f"  vs before: total {total}/{was} = {total / max(1, was):.2f} (target <= 1.00) "
               f"{'met' if total <= was else 'MISSED'}; up to 100 nodes "
               f"{sum(r['ours'] for r in small)}/{was_small}")
+    report("layout_vs_dot_time", "layout time vs dot -Tplain",
+           ", ".join(f"{ratio:.2f}× at {size} nodes" for size, ratio in ratios),
+           f"≤ {TIME_TARGET}× at every size", all(ratio <= TIME_TARGET for _size, ratio in ratios))
+    ok = sum(r["ours"] <= r["ports"] for r in small)
+    ports_total = sum(r["ports"] for r in rows)
+    report("layout_crossings", "crossings ≤ dot pin+ports, graphs up to 100 nodes",
+           f"{ok / max(1, len(small)):.0%} of {len(small)}; total crossings {total / max(1, ports_total):.2f}× dot pin+ports'",
+           f"≥ {SHARE_TARGET:.0%}, total no worse", ok >= SHARE_TARGET * len(small) and total <= ports_total)
     area = sum(r["area"] for r in rows) / max(1.0, sum(r["dot_area"] for r in rows))
     print(f"\nDrawing area ours/dot (free): {area:.2f}")
 
