@@ -60,7 +60,7 @@ def bodies_of_every_example() -> list[dict]:
         if not any(isinstance(v, list) for v in example["values"].values()) and "param" not in example["source"]:
             first = next(iter(example["values"]))
             bodies.append({**body, "options": {**example["options"], "mistakes": True, "forward_mode": True,
-                                               "paths": first, "nudge": {first: 0.5}}})
+                                               "paths": first, "nudge": {first: 0.5}, "predict": 3}})
     return bodies
 
 
