@@ -48,6 +48,13 @@ def modules(entry: str) -> dict[str, str]:
     return found
 
 
+def training_markup() -> str:
+    """The training panel's markup (templates/training.html, which the page includes), for a
+    host that builds the page's parts itself: the notebook widget."""
+    text = (PACKAGE / "templates" / "training.html").read_text()
+    return text[text.index("-#}") + 3:].strip()  # without the template's comment
+
+
 def stylesheet() -> str:
     """The page's stylesheet, to be inlined in a <style> element."""
     css = (STATIC / "css" / "app.css").read_text()

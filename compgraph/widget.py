@@ -30,7 +30,7 @@ import traitlets
 
 from . import engine
 from .app.catalog import catalog
-from .app.packing import LOADER, modules, stylesheet
+from .app.packing import LOADER, modules, stylesheet, training_markup
 from .engine import AnalysisOptions, EngineError
 
 ENTRY = "widget.js"
@@ -44,7 +44,8 @@ DEFAULTS = {"default_value": 1}
 @cache
 def front_end() -> str:
     """anywidget's ES module: the page's modules as text, loaded as blob: URLs (LOADER), with
-    the stylesheet (for the widget's shadow root) and the operator catalog."""
+    the stylesheet (for the widget's shadow root), the operator catalog and the training
+    panel's markup (the page's templates/training.html)."""
     def js(data: object) -> str:
         return orjson.dumps(data).decode()
 
@@ -52,9 +53,10 @@ def front_end() -> str:
         f"const sources = {js(modules(ENTRY))};",
         f"const css = {js(stylesheet())};",
         f"const catalog = {js(catalog())};",
+        f"const trainingMarkup = {js(training_markup())};",
         LOADER,
         f"const widget = await import(compgraphModules(sources)({js(ENTRY)}));",
-        "export default { render: ({ model, el }) => widget.render({ model, el, css, catalog }) };",
+        "export default { render: ({ model, el }) => widget.render({ model, el, css, catalog, trainingMarkup }) };",
     ])
 
 

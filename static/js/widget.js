@@ -17,8 +17,9 @@ import { Session } from "./session.js";
 import { TrainingPanel } from "./training.js";
 import { decode, isCompact } from "./wire.js";
 
-// The editor's side: the page's parts (templates/index.html), ids scoped by the shadow root.
-const SIDE = `
+// The editor's side: the page's parts (templates/index.html; the training panel is its
+// templates/training.html, given by compgraph/widget.py), ids scoped by the shadow root.
+const sideMarkup = (training) => `
 <div class="editor">
   <pre class="editor-mirror" aria-hidden="true"></pre>
   <textarea class="editor-text" spellcheck="false" autocomplete="off" autocapitalize="off" rows="3"
@@ -28,24 +29,7 @@ const SIDE = `
 <h2 class="panel-title">Inputs</h2>
 <div class="variables"></div>
 <ul class="warnings" hidden></ul>
-<section id="training" class="training" aria-label="Training" hidden>
-  <h2 class="panel-title">Training (SGD)</h2>
-  <p id="train-params" class="train-params"></p>
-  <div class="train-settings">
-    <label>steps <input id="train-steps" type="number" min="1" max="100000" value="500"></label>
-    <label>learning rate η <input id="train-lr" type="number" min="0" step="any" value="0.5"></label>
-    <label>batch <input id="train-batch" type="number" min="1" placeholder="all"></label>
-    <label>seed <input id="train-seed" type="number" min="0" value="0"></label>
-  </div>
-  <button id="train-run" type="button">Train</button>
-  <p id="train-status" class="status" role="status"></p>
-  <svg id="loss-curve" class="loss-curve" role="img" aria-label="Loss per training step"></svg>
-  <label class="train-scrub">training step
-    <input id="train-scrubber" type="range" min="0" max="0" value="0" disabled>
-  </label>
-  <p id="train-step-label" class="train-step-label"></p>
-  <button id="train-replay" type="button" disabled>Replay this step on the graph</button>
-</section>
+${training}
 <p class="status" role="status"></p>`;
 
 function aborted() {
@@ -133,9 +117,10 @@ class Kernel {
   }
 }
 
-// anywidget's render: `css` is the page's stylesheet and `catalog` the operator catalog
-// (both packed by compgraph/widget.py). Returns the clean-up anywidget calls on removal.
-export function render({ model, el, css, catalog }) {
+// anywidget's render: `css` is the page's stylesheet, `catalog` the operator catalog and
+// `trainingMarkup` the training panel's markup (all packed by compgraph/widget.py). Returns the
+// clean-up anywidget calls on removal.
+export function render({ model, el, css, catalog, trainingMarkup }) {
   const shadow = el.shadowRoot || el.attachShadow({ mode: "open" });
   const style = document.createElement("style");
   style.textContent = css;
@@ -144,7 +129,7 @@ export function render({ model, el, css, catalog }) {
   box.tabIndex = -1; // a click in it gives it the focus, so that its keys step it
   const side = document.createElement("div");
   side.className = "widget-side";
-  side.innerHTML = SIDE; // a constant: no text from a user or a result goes in here
+  side.innerHTML = sideMarkup(trainingMarkup); // the package's markup, no user text
   const player = document.createElement("div");
   buildPlayerParts(player);
   box.append(side, player);
