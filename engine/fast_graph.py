@@ -166,6 +166,9 @@ class _Reader:
         if not pending:
             raise _Unusual
         kind, op, start, _end, extra = pending.pop()
+        if kind == _GROUP:  # its parent's span takes in the parentheses (parser.py's outer)
+            node, _start, _end, text, value = operands.pop()
+            operands.append((node, start, token[3], text, value))
         if kind == _CALL:
             first, commas = extra
             args = operands[first:]

@@ -44,7 +44,7 @@ from .lexer import (
 from .limits import Limits
 from .ops import FUNCTIONS, INFIX, PREFIX
 from .ops.registry import MULTIPLICATIVE
-from .syntax import Apply, Name, Num, Param, Program, Statement
+from .syntax import Apply, Name, Num, Param, Program, Statement, outer_end, outer_start
 
 _MUL = INFIX["*"]
 PARAM = "param"  # param(3, 4): a trainable tensor, a leaf rather than an operation
@@ -144,7 +144,7 @@ class _Parser:
         else:
             target = None
             expr = self.expression(None)
-        return Statement(target, expr, first[2], expr.end)
+        return Statement(target, expr, first[2], outer_end(expr))
 
     # -- expressions --------------------------------------------------------
 
@@ -220,7 +220,7 @@ class _Parser:
                 elif kind == TRANSPOSE:
                     base = operands.pop()
                     self.made(token[2], token[3])
-                    operands.append(Apply("transpose", [base], base.start, token[3], token[2], token[3]))
+                    operands.append(Apply("transpose", [base], outer_start(base), token[3], token[2], token[3]))
                 elif kind == RPAREN:
                     depth -= 1
                     self.close(operands, pending, token)
@@ -265,7 +265,7 @@ class _Parser:
                 right = operands.pop()
                 left = operands.pop()
                 self.made(start, end)
-                operands.append(Apply(op.name, [left, right], left.start, right.end, start, end))
+                operands.append(Apply(op.name, [left, right], outer_start(left), outer_end(right), start, end))
 
     def made(self, start: int, end: int) -> None:
         """Count one graph node to be; past the budget, stop here."""
@@ -278,9 +278,10 @@ class _Parser:
     def prefix(self, op, start: int, end: int, operand):
         if op.name == "neg" and isinstance(operand, Num):
             # -2 is the number minus two, not an operation on 2
-            return Num(-operand.value, "-" + operand.text, start, operand.end)
+            outer = None if operand.outer is None else (start, operand.outer[1])
+            return Num(-operand.value, "-" + operand.text, start, operand.end, outer)
         self.made(start, end)
-        return Apply(op.name, [operand], start, operand.end, start, end)
+        return Apply(op.name, [operand], start, outer_end(operand), start, end)
 
     def close(self, operands: list, pending: list, token: Token) -> None:
         self.reduce_while_tighter(operands, pending, -1, False)
@@ -288,6 +289,8 @@ class _Parser:
             raise EngineError("unbalanced_parenthesis",
                               "this ')' has no matching '('", token[2], token[3])
         kind, op, start, end, extra = pending.pop()
+        if kind == _GROUP:
+            operands[-1].outer = (start, token[3])  # its parent's span takes in the parentheses
         if kind == _CALL:
             first_operand, commas = extra
             count = commas + 1
@@ -321,7 +324,7 @@ class _Parser:
         exponent = Num(float(digits), digits, token[2], token[3])
         self.made(token[2], token[3])
         self.made(token[2], token[3])
-        return Apply(_POW, [base, exponent], base.start, token[3], token[2], token[3])
+        return Apply(_POW, [base, exponent], outer_start(base), token[3], token[2], token[3])
 
     # -- atoms -----------------------------------------------------------------
 

@@ -23,6 +23,7 @@ class Num:
     text: str  # as written, for labels ("2.5", "-3")
     start: int
     end: int
+    outer: tuple[int, int] | None = None  # the span with the parentheses written around it
 
 
 @dataclass(slots=True)
@@ -32,6 +33,7 @@ class Param:
     shape: tuple[int, ...]
     start: int
     end: int
+    outer: tuple[int, int] | None = None  # the span with the parentheses written around it
 
 
 @dataclass(slots=True)
@@ -39,6 +41,7 @@ class Name:
     name: str
     start: int
     end: int
+    outer: tuple[int, int] | None = None  # the span with the parentheses written around it
 
 
 @dataclass(slots=True)
@@ -50,6 +53,16 @@ class Apply:
     op_start: int  # span of the operator sign or function name
     op_end: int
     param: int | None = None  # an operator's integer argument: the axis of sum(x, 0)
+    outer: tuple[int, int] | None = None  # the span with the parentheses written around it
+
+
+def outer_start(node) -> int:
+    """Where an operand starts as written, its parentheses included: (a+b)*c spans from '('."""
+    return node.start if node.outer is None else node.outer[0]
+
+
+def outer_end(node) -> int:
+    return node.end if node.outer is None else node.outer[1]
 
 
 @dataclass(slots=True)

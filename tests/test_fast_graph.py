@@ -87,6 +87,7 @@ def test_common_programs_are_read_in_one_pass(source: str) -> None:
     "x.T", "[1, 2]", "W = param(2)", "sum(x, 0)", "x @ y", "1e999", "-(2)", "- - 2", "-+2", "+x", "-2^2", "2^-1",
     "(x\n+ y)", "(x;\ny)", "x\n\n", ";;x;;", "pi * e", "e = 2; e * x", "sin = 2", "param = 1", "x # c\n+ 1",
     "((((x))))", "log(x1*x2)*sin(x2)", "max(x, min(y, -2))", "x ^ y ^ z", "-x ^ 2", "1 - - 1",
+    "-(w0*x0 + w1*x1)", "(-2.0) ** 2 * x", "-(2) * x", "((a + b)) * (c)", "q = (x + y)\nf = (q) * z",
 ])
 def test_edge_cases(source: str) -> None:
     same_graph_or_none(source, Limits())
