@@ -114,20 +114,10 @@ def hostile_bodies() -> list[bytes]:
 def worst_tensor_request() -> dict[str, Any]:
     """W = param(n, n); L = sum(W @ W @ W) for the largest n the engine's default limits allow:
     the costliest request a student can send that is not refused (about a second of work)."""
-    from compgraph import engine
+    from bench.limits import largest_allowed
 
-    def allowed(n: int) -> bool:
-        try:
-            engine.prepare(f"W = param({n}, {n}); L = sum(W @ W @ W)")
-        except engine.EngineError:
-            return False
-        return True
-
-    low, high = 1, 4000
-    while low < high:
-        middle = (low + high + 1) // 2
-        low, high = (middle, high) if allowed(middle) else (low, middle - 1)
-    return {"source": f"W = param({low}, {low}); L = sum(W @ W @ W)", "values": {}}
+    n = largest_allowed("W = param({n}, {n}); L = sum(W @ W @ W)")
+    return {"source": f"W = param({n}, {n}); L = sum(W @ W @ W)", "values": {}}
 
 
 def tree_rss_kib(pid: int) -> int:

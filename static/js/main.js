@@ -9,6 +9,7 @@ import { formatNumber } from "./format.js";
 import { ForwardMode } from "./forwardmode.js";
 import { bindHelp, fillHelp } from "./help.js";
 import { bindKeys } from "./keys.js";
+import { bindModeButtons, modeKeys } from "./modecontrols.js";
 import { Modes } from "./modes.js";
 import { NudgeMode } from "./nudgeview.js";
 import { PathsMode } from "./pathsview.js";
@@ -166,30 +167,13 @@ function scheduleUrlWrite() {
   urlTimer = setTimeout(writeAddress, view.player.playing ? 400 : 60);
 }
 
-bindKeys({
-  player: view.player, nodeInfo: view.nodeInfo, ready: () => view.ready,
-  extra: {
-    f: () => (modes.id === "present" ? modes.back() : modes.set("present")),
-    F: () => (modes.id === "present" ? modes.back() : modes.set("present")),
-    Escape: () => { if (modes.id === "present" || modes.id === "print") modes.back(); },
-  },
-});
+bindKeys({ player: view.player, nodeInfo: view.nodeInfo, ready: () => view.ready, extra: modeKeys(modes) });
 
 $("#mode").addEventListener("change", () => {
   modes.set($("#mode").value);
   $("#mode").blur(); // the keys step again
 });
-$("#present").addEventListener("click", () => modes.set("present"));
-$("#present-exit").addEventListener("click", () => modes.back());
-$("#print").addEventListener("click", async () => {
-  modes.set("print");
-  await print.ready;
-  window.print();
-});
-// The browser's own Print (and "Save as PDF") from any other view: the current step, as a
-// page of the print view.
-window.addEventListener("beforeprint", () => { if (modes.id !== "print") print.printCurrent(); });
-window.addEventListener("afterprint", () => { if (modes.id !== "print") print.printed(); });
+bindModeButtons({ modes, print, $ });
 $("#export-html").addEventListener("click", async () => {
   $("#status").textContent = "Making the walk-through…";
   const answer = await exportWalkthrough(editor.source, session.requestValues(), {

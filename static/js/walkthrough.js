@@ -4,6 +4,7 @@
 // view (one step a page), the keyboard and a presenter's clicker.
 
 import { bindKeys } from "./keys.js";
+import { bindModeButtons, modeKeys } from "./modecontrols.js";
 import { Modes } from "./modes.js";
 import { buildPlayerParts } from "./playerparts.js";
 import { PlayerView } from "./playerview.js";
@@ -29,23 +30,10 @@ const modes = new Modes({
   root: document.body,
   modes: { step: {}, present: new PresentMode({ view, progress }), print },
 });
-// The browser's own Print from the player: the current step, as a page of the print view.
-window.addEventListener("beforeprint", () => { if (modes.id !== "print") print.printCurrent(); });
-window.addEventListener("afterprint", () => { if (modes.id !== "print") print.printed(); });
 view.onStep = (k, length) => modes.onStep(k, length);
 
-const togglePresent = () => (modes.id === "present" ? modes.back() : modes.set("present"));
-bindKeys({
-  player: view.player, nodeInfo: view.nodeInfo, ready: () => view.ready,
-  extra: { f: togglePresent, F: togglePresent, Escape: () => { if (modes.id !== "step") modes.back(); } },
-});
-$("#present").addEventListener("click", () => modes.set("present"));
-$("#present-exit").addEventListener("click", () => modes.back());
-$("#print").addEventListener("click", async () => {
-  modes.set("print");
-  await print.ready;
-  window.print();
-});
+bindKeys({ player: view.player, nodeInfo: view.nodeInfo, ready: () => view.ready, extra: modeKeys(modes) });
+bindModeButtons({ modes, print, $ });
 $("#theme").addEventListener("click", () => applyTheme(currentTheme() === "dark" ? "light" : "dark", $("#theme")));
 applyTheme(initialTheme(), $("#theme"));
 
