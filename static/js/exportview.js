@@ -122,7 +122,7 @@ export function downloadSvg(svg, overlay, bounds) {
 // that and it stays a picture one can open; a bigger graph is drawn smaller, a long one cut
 // into rows or columns (pngsize.js), and the status line says so. It never throws: what
 // went wrong is said there in words.
-export async function downloadPng(svg, overlay, bounds, status = document.getElementById("status")) {
+export async function downloadPng(svg, overlay, bounds, status) {
   const say = (text) => { if (status) status.textContent = text; };
   say("Making the PNG…");
   try {

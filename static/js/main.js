@@ -195,7 +195,7 @@ $("#export-svg").addEventListener("click", () => {
 });
 $("#export-png").addEventListener("click", () => {
   const { svg, labels, graph } = view.fullDrawing();
-  downloadPng(svg, labels, graph.bounds);
+  downloadPng(svg, labels, graph.bounds, $("#status"));
 });
 $("#share").addEventListener("click", async () => {
   try {
