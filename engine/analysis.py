@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from . import classroom
+from . import classroom, reading
 from .contract import Analysis
 from .cost import Cost, analysis_cost, layout_work
 from .cost import check as check_cost
@@ -26,13 +26,11 @@ from .display import tensor_literal_text
 from .errors import EngineError, EngineWarning
 from .evaluate import Evaluation, evaluate, forward_plan
 from .evaluate_tensor import evaluate_tensors, tensor_plan
-from .fast_graph import read_graph
 from .gcpause import collector_paused
 from .gradcheck import central_differences, planned_checks, tensor_checks
-from .graph import Graph, build_graph
+from .graph import Graph
 from .layout import layout_graph
 from .options import AnalysisOptions, check_deadline
-from .parser import iter_statements
 from .shapes import infer_shapes
 from .tensor import shape_text
 from .values import bind_values, check_given_parameters, has_tensor, parameter_values
@@ -65,12 +63,7 @@ def prepare(source: str, values: Mapping[str, object] | None = None, **options) 
 
 def _prepare(source: str, values: Mapping[str, object] | None, options: AnalysisOptions) -> Prepared:
     limits = options.limits
-    # The common program is read straight into its graph; any other is parsed, and each
-    # statement's syntax tree built into the graph and let go at once.
-    graph = None if options.merge else read_graph(source, limits)
-    if graph is None:
-        graph = build_graph(iter_statements(source, limits, count_nodes=not options.merge), limits,
-                            merge=options.merge, source=source)
+    graph = reading.read(source, limits, options.merge)
     variable_values, given_parameters, warnings = bind_values(graph, values or {}, options.default_value)
     tensor = graph.uses_tensors or has_tensor(variable_values)
     classroom.check(graph, options, tensor, variable_values)  # before the work it limits

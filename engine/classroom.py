@@ -20,7 +20,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import forward_mode, mistakes, predict
-from .display import node_formulas, operand_names
+from .display import formula_texts
 from .errors import EngineError, quoted
 from .evaluate import Evaluation, ForwardPlan
 from .graph import Graph
@@ -78,7 +78,7 @@ def results(graph: Graph, evaluation: Evaluation, plan: ForwardPlan, options: An
         out["nudge"] = nudge(graph, evaluation, plan, name, epsilon, check_time)
         check_time()
     if options.forward_mode:
-        formulas = node_formulas(graph, operand_names(graph, source))
+        formulas = formula_texts(graph, source).formulas
         out["forward_mode"] = forward_mode.forward_mode(graph, evaluation, formulas, check_time)
     if options.predict is not None:
         out["predict"] = predict.quiz(graph, evaluation, options.predict, source)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import orjson
 
-from .display import node_expressions, node_formulas, operand_names, output_name
+from .display import formula_texts, output_name
 from .errors import EngineWarning
 from .evaluate import Evaluation
 from .gcpause import collector_paused
@@ -76,9 +76,8 @@ class Analysis:
 
 def to_dict(analysis: Analysis) -> dict:
     graph, ev = analysis.graph, analysis.evaluation
-    names = operand_names(graph, analysis.source)
-    formulas = node_formulas(graph, names)
-    expressions = node_expressions(graph, names)
+    texts = formula_texts(graph, analysis.source)
+    names, formulas, expressions = list(texts.names), texts.formulas, texts.expressions
     out_name = output_name(graph)
     if graph.labels[graph.output] is None:  # an unnamed operation is called by the output's name
         names[graph.output] = out_name
@@ -103,7 +102,8 @@ def to_dict(analysis: Analysis) -> dict:
             "symbol": op.symbol if op else None, "label": label(node), "name": names[node],
             "expression": expressions[node],
             "inputs": list(operands(node)), "value": values[node], "grad": grads[node],
-            "span": [starts[node], ends[node]], "formulas": formulas[node], "live": bool(ev.live[node]),
+            "span": [starts[node], ends[node]],
+            "formulas": None if formulas[node] is None else list(formulas[node]), "live": bool(ev.live[node]),
             "shape": shapes[node] if shapes else [],
         }
         if node < len(graph.variables):

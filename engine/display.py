@@ -13,6 +13,7 @@ without another pair: log(x1·x2), not log((x1·x2)).
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from .alphabet import SUBSCRIPTS
 from .graph import OP, Graph
@@ -21,6 +22,29 @@ _SHORT = 16
 _SPACES = re.compile(r"\s+")
 _TIMES = str.maketrans({"*": "·", "×": "·", "⋅": "·", "÷": "/", "−": "-"})
 _PLACEHOLDER = re.compile(r"\{([ab])\}")
+
+
+class FormulaTexts(NamedTuple):
+    """Every node's operand name, local-derivative formulas and forward expression, as
+    operand_names, node_formulas and node_expressions give them (tuples: they are shared)."""
+
+    names: tuple[str, ...]
+    formulas: tuple[tuple[str, ...] | None, ...]
+    expressions: tuple[str | None, ...]
+
+
+def formula_texts(graph: Graph, source: str) -> FormulaTexts:
+    """The FormulaTexts of `graph` read from `source`, worked out once and kept on the graph."""
+    kept = graph.derived.get("formula_texts")
+    if kept is not None and kept[0] == source:
+        return kept[1]
+    names = operand_names(graph, source)
+    bare = bare_names(names)
+    texts = FormulaTexts(tuple(names),
+                         tuple(None if f is None else tuple(f) for f in node_formulas(graph, names, bare)),
+                         tuple(node_expressions(graph, names, bare)))
+    graph.derived["formula_texts"] = source, texts
+    return texts
 
 
 def operand_names(graph: Graph, source: str, labels: list | None = None) -> list[str]:

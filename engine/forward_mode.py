@@ -131,6 +131,6 @@ def _op_step(graph: Graph, locals_: list, tangent: list, formulas: list, k: int,
         "edges": [edge + i for i in range(len(operands))],
         "operand_tangents": [json_number(tangent[p]) if d else 0.0
                              for p, d in zip(operands, depends, strict=True)],
-        "locals": local, "local_formulas": formulas[node], "terms": terms,
+        "locals": local, "local_formulas": list(formulas[node]), "terms": terms,
         "tangent": json_number(tangent[node]),
     }

@@ -72,6 +72,9 @@ class Graph:
     edge_targets: array = field(default_factory=lambda: array("i"))
     edge_operands: array = field(default_factory=lambda: array("b"))
     source: str = ""
+    # What is worked out from the graph alone, once (display.formula_texts): a graph read
+    # again from the same source is the same object (reading.py), so this outlives a request.
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     def label(self, node: int) -> str | None:
         """What the node is called: x, q, 2.5; None for an unnamed operator."""

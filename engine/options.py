@@ -17,6 +17,7 @@ import numbers
 import time
 from collections.abc import Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields
+from functools import cache
 from typing import Literal
 
 from .errors import EngineError, quoted
@@ -162,11 +163,16 @@ def check_deadline(deadline: float | None) -> None:
 
 
 def _of(cls, options: Mapping[str, object]):
-    known = [f.name for f in fields(cls)]
-    unknown = sorted(set(options) - set(known))
-    if unknown:
+    if not options.keys() <= _names(cls):
+        known = [f.name for f in fields(cls)]
+        unknown = sorted(set(options) - set(known))
         raise _invalid(f"unknown option {quoted(unknown[0])}; the options are {', '.join(known)}")
     return cls(**options)
+
+
+@cache
+def _names(cls) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
 
 
 def _invalid(message: str) -> EngineError:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import orjson
 
-from .display import operand_names, output_name, positional
+from .display import formula_texts, output_name, positional
 from .graph import Graph
 from .mistakes import add_mistakes
 from .numbers import json_number, json_numbers
@@ -51,7 +51,7 @@ def compact(analysis) -> dict:
     """The compact form as a dict of lists and numpy arrays, ready for orjson."""
     graph, ev = analysis.graph, analysis.evaluation
     labels = _labels(graph)
-    names = operand_names(graph, analysis.source, labels)
+    names = formula_texts(graph, analysis.source).names
     out_name = output_name(graph)
     tensor = analysis.tensor
     if tensor:
@@ -212,9 +212,7 @@ def _updates(graph: Graph, ev, learning_rate: float) -> dict:
 def _mistakes(graph: Graph, ev, names: list[str], source: str) -> list:
     """Classroom mode: each step's likely wrong answers, in step order (mistakes.add_mistakes,
     which reads each step's kind and node)."""
-    from .display import node_formulas
-
-    formulas = node_formulas(graph, names)
+    formulas = formula_texts(graph, source).formulas
     shown = list(names)
     if graph.labels[graph.output] is None:
         shown[graph.output] = output_name(graph)
