@@ -81,8 +81,9 @@ def forward_order(lg: Layered, flip: bool) -> Order:
     id order, or both reversed with `flip`) along the out-segments discovers them."""
     key = [-1] * lg.n_items
     clock = 0
-    sources = sorted((v for v in range(lg.n_items) if not lg.ups[v]), key=lambda v: (lg.layer[v], v),
-                     reverse=flip)
+    sources = sorted((v for v in range(lg.n_items) if not lg.ups[v]), key=lg.layer.__getitem__)  # stable: ids
+    if flip:
+        sources.reverse()
     for root in sources:
         if key[root] >= 0:
             continue
@@ -98,7 +99,7 @@ def forward_order(lg: Layered, flip: bool) -> Order:
                     stack.append(b)
     rows = id_order(lg)
     for row in rows:
-        row.sort(key=lambda v: (key[v], v))
+        row.sort(key=key.__getitem__)  # every item is reached from a source: keys differ
     return rows
 
 

@@ -61,27 +61,33 @@ class Sweeps:
                 pos[v] = i
         return pos
 
-    def _keys(self, row: list[int], pos: list[int]) -> tuple[list[Key], list[Key]]:
-        """Each item's upper ends (positions) and lower ends (position * stride + port)."""
-        ups, downs, ports, st = self.ups, self.downs, self.ports, self.stride
-        left: list[Key] = []
-        right: list[Key] = []
+    def _left_keys(self, row: list[int], pos: list[int]) -> list[Key]:
+        """Each item's upper ends: their positions."""
+        ups = self.ups
+        out: list[Key] = []
         for v in row:
             u = ups[v]
             if len(u) == 1:
-                left.append(pos[u[0]])
+                out.append(pos[u[0]])
             elif u:
-                left.append(tuple(sorted([pos[a] for a in u])))
+                out.append(tuple(sorted([pos[a] for a in u])))
             else:
-                left.append(None)
+                out.append(None)
+        return out
+
+    def _right_keys(self, row: list[int], pos: list[int]) -> list[Key]:
+        """Each item's lower ends: position * stride + port."""
+        downs, ports, st = self.downs, self.ports, self.stride
+        out: list[Key] = []
+        for v in row:
             d = downs[v]
             if len(d) == 1:
-                right.append(pos[d[0]] * st + ports[v][0])
+                out.append(pos[d[0]] * st + ports[v][0])
             elif d:
-                right.append(tuple(sorted([pos[b] * st + p for b, p in zip(d, ports[v], strict=False)])))
+                out.append(tuple(sorted([pos[b] * st + p for b, p in zip(d, ports[v], strict=False)])))
             else:
-                right.append(None)
-        return left, right
+                out.append(None)
+        return out
 
     def count(self, rows: Order, pos: list[int]) -> int:
         """Crossings of the order, ports included: inversions of the lower ends' keys, gap by
@@ -140,9 +146,13 @@ class Sweeps:
 
     def transpose(self, rows: Order, pos: list[int], equal: bool) -> int:
         """Adjacent exchanges while any gains, a layer revisited when it or a neighbour
-        changed; the gain. With `equal`, exchanges that leave the count as it is are made too."""
+        changed; the gain. With `equal`, exchanges that leave the count as it is are made too.
+        A layer's keys are its neighbours' positions: they are rebuilt only on the side
+        whose neighbour changed (its own exchanges carry them along)."""
         n_layers = len(rows)
         dirty = [len(row) > 1 for row in rows]
+        lefts: list[list[Key] | None] = [None] * n_layers
+        rights: list[list[Key] | None] = [None] * n_layers
         total = 0
         for _ in range(MAX_PASSES):
             gain = 0
@@ -152,19 +162,25 @@ class Sweeps:
                 dirty[r] = False
                 row = rows[r]
                 self.work += len(row)
-                left, right = self._keys(row, pos)
+                left, right = lefts[r], rights[r]
+                if left is None:
+                    left = lefts[r] = self._left_keys(row, pos)
+                if right is None:
+                    right = rights[r] = self._right_keys(row, pos)
                 moved = False
                 la, ra = left[0], right[0]
                 for i in range(len(row) - 1):
                     lb, rb = left[i + 1], right[i + 1]
                     if type(la) is int and type(lb) is int:
                         keep, swap = la > lb, lb > la
+                    elif la is None or lb is None:
+                        keep = swap = 0
                     else:
                         keep, swap = _crossed(la, lb), _crossed(lb, la)
                     if type(ra) is int and type(rb) is int:
                         keep += ra > rb
                         swap += rb > ra
-                    else:
+                    elif ra is not None and rb is not None:
                         keep += _crossed(ra, rb)
                         swap += _crossed(rb, ra)
                     if keep and (swap < keep or (equal and swap == keep)):
@@ -180,8 +196,10 @@ class Sweeps:
                     dirty[r] = True
                     if r > 0:
                         dirty[r - 1] = len(rows[r - 1]) > 1
+                        rights[r - 1] = None
                     if r + 1 < n_layers:
                         dirty[r + 1] = len(rows[r + 1]) > 1
+                        lefts[r + 1] = None
             total += gain
             if gain <= 0:
                 break
