@@ -35,7 +35,7 @@ MODEL_SCALE = 0.6      # the cost model's terms, fitted on an idle and on a busy
 ROUNDS = 1             # exchange rounds after the first, alternating parities, per iteration
 # The budget, in µs of this machine (2 shared cores), from the layered graph's items: dot's
 # own time grows faster than linearly, and so may ours.
-BUDGET_BASE, BUDGET_PER_ITEM, BUDGET_PER_ITEM2, BUDGET_MAX = 600.0, 15.0, 0.055, 300_000.0
+BUDGET_BASE, BUDGET_PER_ITEM, BUDGET_PER_ITEM2, BUDGET_MAX = 600.0, 16.0, 0.055, 300_000.0
 
 
 @dataclass(frozen=True)
