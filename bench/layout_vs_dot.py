@@ -155,6 +155,17 @@ def load_engine(rev: str) -> object:
     return mod
 
 
+def cache_clear_of(eng: object):
+    """The layout cache's clear() of an engine from load_engine (None if it keeps none), so
+    that "before" is timed cold as well."""
+    for name in ("layout.cache", "layout_cache"):
+        try:
+            return importlib.import_module(f"{eng.__name__}.{name}").clear
+        except ModuleNotFoundError:
+            continue
+    return None
+
+
 def layout_time(eng: object, source: str, values: dict, options: dict, reps: int,
                 clear=None) -> tuple[float, float, dict]:
     """Best analyze() with the layout minus best without (the cache cleared), the same with
@@ -197,6 +208,7 @@ def main() -> None:
     if not shutil.which("dot"):
         sys.exit("dot not found: apt-get install -y --no-install-recommends graphviz")
     before = load_engine(args.against) if args.against else None
+    before_clear = cache_clear_of(before) if before else None
     startup = min(run_dot("digraph G {}")[0] for _ in range(9))
     print(f"dot start-up (empty graph, best of 9): {startup * 1000:.1f} ms; times: best of {args.reps}")
     print("crossings: ours | dot free | dot pin (inputs in our first column rank=min, output rank=max)"
@@ -222,7 +234,7 @@ def main() -> None:
         qc = run_dot(to_dot(g, first, ports=True))[1]
         bc = bt = None
         if before:
-            bt, _, blayout = layout_time(before, source, values, options, args.reps)
+            bt, _, blayout = layout_time(before, source, values, options, args.reps, before_clear)
             bc = count_crossings(polylines(blayout))
         area = layout["width"] * layout["height"]
         rows.append(dict(name=name, n=n, ours=oc, free=dc, pin=pc, ports=qc, before=bc, t=ours, dot=dt,

@@ -598,6 +598,58 @@ def test_the_search_is_bounded_by_its_budget():
     assert plans[-1] > 0, "a large graph gets less than the fullest search"
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dags(max_nodes=60), st.integers(0, 2**16))
+def test_plain_python_exchanges_gain_exactly_what_they_say(g, seed):
+    """sweeps.py trusts every exchange's gain (it never recounts after a transpose): from a
+    shuffled order, count minus gain is the reference count afterwards, and never more."""
+    import random
+
+    from compgraph.engine.layout.layered import build, id_order
+    from compgraph.engine.layout.rank import assign_layers
+    from compgraph.engine.layout.sweeps import Sweeps
+
+    inputs, kinds, _, output = g
+    layer = assign_layers(inputs, kinds, output)
+    lg = build(inputs, layer, max(layer) + 1, draw_mod.DUMMY_BUDGET)
+    rows = id_order(lg)
+    rng = random.Random(seed)
+    for row in rows:
+        rng.shuffle(row)
+    sw = Sweeps(lg)
+    for it in range(3):
+        pos = sw.positions(rows)
+        before = sw.count(rows, pos)
+        assert before == _reference_crossings(lg, rows)
+        sw.sweep(rows, pos, down=it % 2 == 0)
+        after_sweep = sw.count(rows, pos)
+        gain = sw.transpose(rows, pos, equal=it == 2)
+        assert gain >= 0
+        assert pos == sw.positions(rows)
+        assert after_sweep - gain == _reference_crossings(lg, rows)
+
+
+def test_the_plain_python_search_stops_at_its_budget():
+    from compgraph.engine.layout.layered import build
+    from compgraph.engine.layout.order import PY_ITEMS, budget_us
+    from compgraph.engine.layout.rank import assign_layers
+    from compgraph.engine.layout.starts import lazy_starts
+    from compgraph.engine.layout.sweeps import MAX_PASSES, WORK_US, search
+
+    cut = []
+    for size in (20, 60, 100):
+        inputs, kinds, _, output = G.random_program(size, seed=size)
+        layer = assign_layers(inputs, kinds, output)
+        lg = build(inputs, layer, max(layer) + 1, draw_mod.DUMMY_BUDGET)
+        assert lg.n_items <= PY_ITEMS
+        budget = budget_us(lg.n_items)
+        _, _, sw = search(lg, lazy_starts(lg, inputs, output), budget)
+        # no iteration starts past the budget: at most one iteration's work beyond it
+        assert sw.work * WORK_US <= budget + WORK_US * (3 + MAX_PASSES) * lg.n_items
+        cut.append(sw.work * WORK_US > budget)
+    assert cut[-1], "a 100-statement program's search ends at the budget, not at its last start"
+
+
 def test_isotonic_regression_pooled_and_padded_agree_with_pav():
     from compgraph.engine.layout.coord import _isotonic, _isotonic_padded
 

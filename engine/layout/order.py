@@ -4,14 +4,16 @@ Edges enter a node at distinct ports, top to bottom in operand order, so two edg
 same node cross when their sources are in the opposite order; every count here includes
 those crossings.
 
-The search (copies.py) improves several starting orders at once, dot-style: a barycentre
-sweep, then adjacent exchanges to a local optimum (equal-cost ones on alternate iterations
-to walk off plateaus), keeping each copy's best. Many starts are screened for a few
-iterations, the best few go on, and the winner is polished. How many starts and
+Graphs of up to PY_ITEMS items (nodes and dummies) are searched in plain Python (sweeps.py):
+one start at a time, dot-style, to a local optimum, then the next start, until the budget is
+spent. Larger ones (copies.py) improve several starting orders at once in numpy: a
+barycentre sweep, then adjacent exchanges to a local optimum (equal-cost ones on alternate
+iterations to walk off plateaus), keeping each copy's best. Many starts are screened for a
+few iterations, the best few go on, and the winner is polished. How many starts and
 iterations a graph gets follows from an estimate of their cost against a budget that grows
-with the graph (`schedule`): the same graph always gets the same search and the same
-drawing, and no graph gets the unbounded search of old (60 ms at 71 nodes). Graphs whose
-layers are too wide for pair costs use the vectorised sweeps of large.py.
+with the graph (`budget_us`; `schedule` for copies.py): the same graph always gets the same
+search and the same drawing, and no graph gets the unbounded search of old (60 ms at 71
+nodes). Graphs whose layers are too wide for pair costs use the vectorised sweeps of large.py.
 """
 
 from __future__ import annotations
@@ -23,15 +25,17 @@ import numpy as np
 from .copies import Copies, pair_count
 from .large import FastOrder
 from .layered import Layered, Order
-from .starts import starts
+from .starts import lazy_starts, starts
+from .sweeps import search
 
+PY_ITEMS = 400         # items up to which the plain-Python search (sweeps.py) runs
 PAIR_LIMIT = 400_000   # segment pairs compared per step, beyond which large.py takes over
 POLISH = 1             # sifting and exchange rounds on the winner
 MODEL_SCALE = 0.6      # the cost model's terms, fitted on an idle and on a busy machine, halfway
 ROUNDS = 1             # exchange rounds after the first, alternating parities, per iteration
 # The budget, in µs of this machine (2 shared cores), from the layered graph's items: dot's
 # own time grows faster than linearly, and so may ours.
-BUDGET_BASE, BUDGET_PER_ITEM, BUDGET_PER_ITEM2, BUDGET_MAX = 600.0, 15.0, 0.055, 300_000.0
+BUDGET_BASE, BUDGET_PER_ITEM, BUDGET_PER_ITEM2, BUDGET_MAX = 600.0, 16.0, 0.055, 300_000.0
 
 
 @dataclass(frozen=True)
@@ -79,9 +83,18 @@ def schedule(lg: Layered, pairs: int) -> Schedule:
 
 def order_layers(lg: Layered, inputs: list[list[int]], output: int) -> tuple[Order, int]:
     """Rows of items top to bottom per layer, and their crossing count."""
-    uses = np.bincount(np.asarray([u for args in inputs for u in args], dtype=np.int64), minlength=lg.n_real)
-    if (uses <= 1).all() or (np.bincount(np.asarray(lg.layer, dtype=np.int64)) < 2).all():
+    uses = [0] * lg.n_real  # in plain Python: cheaper than numpy's calls on small graphs
+    for args in inputs:
+        for u in args:
+            uses[u] += 1
+    widths = [0] * lg.n_layers
+    for r in lg.layer:
+        widths[r] += 1
+    if max(uses, default=0) <= 1 or max(widths, default=0) < 2:
         return starts(lg, inputs, output, 1)[0], 0  # a tree: the DFS order is planar
+    if lg.n_items <= PY_ITEMS:
+        rows, crossings, _ = search(lg, lazy_starts(lg, inputs, output), budget_us(lg.n_items))
+        return rows, crossings
     pairs = pair_count(lg)
     if pairs > PAIR_LIMIT:
         return _large(lg, inputs, output)

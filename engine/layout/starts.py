@@ -2,12 +2,14 @@
 
 First a DFS out of the output in operand order (a tree comes out planar with its operands
 in order), then the same DFS with operands reversed, id order, and seeded shuffles: same
-graph, same starts.
+graph, same starts. The plain-Python search (sweeps.py) takes its own list, `lazy_starts`,
+which adds DFS orders out of the inputs.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from .layered import Layered, Order, id_order
 
@@ -72,3 +74,38 @@ def starts(lg: Layered, inputs: list[list[int]], output: int, count: int) -> lis
             rng.shuffle(row)
         out.append(rows)
     return out[:count]
+
+
+def forward_order(lg: Layered, flip: bool) -> Order:
+    """Items ordered by when a DFS out of the items with no in-segment (layer by layer, in
+    id order, or both reversed with `flip`) along the out-segments discovers them."""
+    key = [-1] * lg.n_items
+    clock = 0
+    sources = sorted((v for v in range(lg.n_items) if not lg.ups[v]), key=lg.layer.__getitem__)  # stable: ids
+    if flip:
+        sources.reverse()
+    for root in sources:
+        if key[root] >= 0:
+            continue
+        key[root] = clock
+        clock += 1
+        stack = [root]
+        while stack:
+            below = [b for b, _ in lg.downs[stack.pop()]]
+            for b in (below if flip else reversed(below)):
+                if key[b] < 0:
+                    key[b] = clock
+                    clock += 1
+                    stack.append(b)
+    rows = id_order(lg)
+    for row in rows:
+        row.sort(key=key.__getitem__)  # every item is reached from a source: keys differ
+    return rows
+
+
+def lazy_starts(lg: Layered, inputs: list[list[int]], output: int) -> list[Callable[[], Order]]:
+    """The plain-Python search's starts, best first on the bench graphs, each made when asked:
+    the DFS from the output, DFS orders from the inputs both ways, the reversed DFS, id order."""
+    return [lambda: dfs_order(lg, inputs, output, False), lambda: forward_order(lg, False),
+            lambda: forward_order(lg, True), lambda: dfs_order(lg, inputs, output, True),
+            lambda: id_order(lg)]
