@@ -33,7 +33,9 @@ export function askEarly(source, values, extra) {
   if (asked) return;
   const body = graphRequest(source, values, extra);
   const controller = new AbortController();
-  early = { body, controller, answer: postJson("/api/graph", body, controller.signal) };
+  const answer = postJson("/api/graph", body, controller.signal);
+  answer.catch(() => {}); // cancelled unused: nobody waits for it (one who takes it still sees the error)
+  early = { body, controller, answer };
 }
 
 // The answer to `body`: the early request's if it asked the same, else a new request's.
