@@ -21,7 +21,8 @@ async function postJson(url, body, signal) {
 
 // What the page asks /api/graph for a source.
 function graphRequest(source, values, extra) {
-  return JSON.stringify({ source, values, options: { layout: true, default_value: 1, format: "compact", ...extra } });
+  const options = { layout: true, default_value: 1, format: "compact", ...extra };
+  return JSON.stringify({ source, values, options });
 }
 
 let early = null; // {body, controller, answer}: a shared link's request, made as the page starts
@@ -34,7 +35,8 @@ export function askEarly(source, values, extra) {
   const body = graphRequest(source, values, extra);
   const controller = new AbortController();
   const answer = postJson("/api/graph", body, controller.signal);
-  answer.catch(() => {}); // cancelled unused: nobody waits for it (one who takes it still sees the error)
+  // Cancelled unused, nobody waits for it; whoever takes it still sees its error.
+  answer.catch(() => {});
   early = { body, controller, answer };
 }
 

@@ -83,7 +83,8 @@ function setGradLabel(span, text, note) {
     setLabel(span, text);
     return;
   }
-  if (span.childNodes.length === 2 && span.firstChild.nodeValue === text && span.lastChild.textContent === note) return;
+  const [first, second] = span.childNodes;
+  if (span.childNodes.length === 2 && first.nodeValue === text && second.textContent === note) return;
   setLabel(span, text);
   const line = document.createElement("span");
   line.className = "so-far";
@@ -116,7 +117,9 @@ function el(name, attrs = {}, parent = null) {
 function outline(box) {
   return box.shape === "circle"
     ? ["ellipse", { class: "shape", cx: box.x, cy: box.y, rx: box.w / 2, ry: box.h / 2 }]
-    : ["rect", { class: "shape", x: box.x - box.w / 2, y: box.y - box.h / 2, width: box.w, height: box.h, rx: 8, ry: 8 }];
+    : ["rect", {
+      class: "shape", x: box.x - box.w / 2, y: box.y - box.h / 2, width: box.w, height: box.h, rx: 8, ry: 8,
+    }];
 }
 
 const nodeClass = (node) => `node kind-${node.kind}${node.live ? "" : " dead"}`;
@@ -227,14 +230,18 @@ export class GraphView {
     const { layout } = result;
     const pad = this.inputGradWidth(result) + 12;
     const stub = this.outputStub(result, layout);
-    let moved = pad !== this.leftPad || layout.width !== before.layout.width || layout.height !== before.layout.height;
+    let moved = pad !== this.leftPad || layout.width !== before.layout.width
+      || layout.height !== before.layout.height;
     if (pad !== this.leftPad) {
       this.leftPad = pad;
       this.root.setAttribute("transform", `translate(${pad} 0)`);
       this.labelLayer.style.left = `${pad}px`;
     }
     this.svg.dataset.layoutWidth = String(layout.width);
-    for (const item of this.nodeEls) moved = this.reuseNode(item, result.nodes[item.node.id], layout.nodes[item.node.id]) || moved;
+    for (const item of this.nodeEls) {
+      const id = item.node.id;
+      moved = this.reuseNode(item, result.nodes[id], layout.nodes[id]) || moved;
+    }
     for (const item of this.edgeEls) moved = this.reuseEdge(item, layout.edges[item.edge.id]) || moved;
     this.reuseOutputStub(result, stub);
     this.stub = stub;
@@ -259,8 +266,8 @@ export class GraphView {
     if (moved) {
       const [name, attrs] = outline(box);
       const shape = g.querySelector(".shape");
-      if (shape.localName === name) for (const [key, value] of Object.entries(attrs)) shape.setAttribute(key, value);
-      else shape.replaceWith(el(name, attrs));
+      if (shape.localName !== name) shape.replaceWith(el(name, attrs));
+      else for (const [key, value] of Object.entries(attrs)) shape.setAttribute(key, value);
       label.setAttribute("x", box.x);
       label.setAttribute("y", box.y);
     }
@@ -280,7 +287,8 @@ export class GraphView {
   reuseEdge(item, edge) {
     const was = item.edge;
     item.edge = edge;
-    const moved = edge.points.length !== was.points.length || !edge.points.every((p, i) => samePoint(p, was.points[i]));
+    const moved = edge.points.length !== was.points.length
+      || !edge.points.every((p, i) => samePoint(p, was.points[i]));
     if (moved) item.g.querySelector(".wire").setAttribute("d", wirePath(edge.points));
     if (!samePoint(edge.value_at, was.value_at)) moveLabel(item.value, ...edge.value_at);
     if (!samePoint(edge.grad_at, was.grad_at)) moveLabel(item.grad, ...edge.grad_at);
@@ -363,7 +371,8 @@ export class GraphView {
   // Where a node's gradient is written: left of an input (the column is free there), under
   // any other node, in the room the layout left there.
   nodeGradAt(node, box) {
-    return node.kind === "input" ? [box.x - box.w / 2 - 8, box.y] : [box.x, box.y + box.h / 2 + GRAD_GAP * this.scale];
+    return node.kind === "input"
+      ? [box.x - box.w / 2 - 8, box.y] : [box.x, box.y + box.h / 2 + GRAD_GAP * this.scale];
   }
 
   nodeGradLabel(group, node, box) {
