@@ -74,6 +74,32 @@ def test_an_answer_with_the_same_drawing_updates_the_numbers_in_place(page: Page
     assert kept, "the drawing was built anew"
 
 
+# The drawing as markup: the SVG and its HTML labels (the numbers), every place and text.
+DRAWING = "() => [document.querySelector('#graph').innerHTML, document.querySelector('#graph-labels').innerHTML]"
+
+
+@pytest.mark.parametrize(("before", "after", "values"), [
+    ("(x+y)*z+1", "(x+y)*z+1000", LECTURE[1]),  # a constant's digits: its box grows, edges move
+    ("q = x + y\nf = q * z", "q = x + y\nf = q + z", LECTURE[1]),  # another operator, the same places
+    ("a = x * 3\nb = a + x", "a = x * y\nb = a + x", {"x": 2.0}),  # a constant becomes a variable
+])
+def test_an_answer_for_the_same_graph_changes_the_drawing_in_place_as_a_fresh_one(
+        page: Page, before: str, after: str, values: dict):
+    open_app(page, before, values, step="end")
+    page.evaluate("() => document.querySelectorAll('#graph .node').forEach((e) => { e.keptFromBefore = true; })")
+    page.evaluate("performance.clearMarks()")
+    page.locator("#source").fill(after)
+    page.wait_for_function(DRAWN + " >= 1")
+    blur(page)
+    page.keyboard.press("End")
+    in_place = [snapshot(page), page.evaluate(DRAWING)]
+    kept = page.evaluate("() => [...document.querySelectorAll('#graph .node')].every((e) => e.keptFromBefore)")
+    open_app(page, after, {"y": 1.0, **values} if "y" in after else values, step="end")
+    blur(page)
+    assert in_place == [snapshot(page), page.evaluate(DRAWING)]
+    assert kept, "the drawing was built anew"
+
+
 def walk(page: Page, key: str, count: int) -> list[dict]:
     shots = [snapshot(page)]
     scrubber = page.locator("#scrubber")

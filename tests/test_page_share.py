@@ -48,6 +48,19 @@ def test_shared_url_restores_the_same_view(
     assert inputs(other) == inputs(page) == {"x": "3", "y": "5", "z": "-4"}
 
 
+def test_a_shared_link_asks_for_its_graph_once_before_the_page_asks_for_anything(page: Page):
+    # prefetch.js asks as the page starts (main.js asks for the operators first), and the
+    # page's own first analysis takes that answer: one request, drawn as asked.
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url.rsplit("/", 1)[-1]) if "/api/" in r.url else None)
+    open_app(page, "q = x + y\r\nf = q * z", LECTURE_VALUES, step="end")
+    assert asked[0] == "graph"
+    assert asked.count("graph") == 1
+    expect(page.locator("#graph .node")).to_have_count(5)
+    expect(page.locator("#summary")).to_be_visible()
+    expect(page.locator("#source")).to_have_value("q = x + y\nf = q * z")
+
+
 def test_url_at_the_end_opens_the_summary(page: Page):
     open_app(page, LECTURE, LECTURE_VALUES, step="end")
     expect(page.locator("#step-label")).to_have_text("backward · step 5 of 5")

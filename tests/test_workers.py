@@ -9,6 +9,7 @@ it inside that call.
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from typing import Any
 
@@ -108,6 +109,17 @@ async def test_a_cancelled_request_frees_its_worker(client_for: Any) -> None:
         await replaced(pool, before, timeout=1.0)
         assert pool.admitted == 0
         assert (await client.post("/api/graph", json=LECTURE)).json()["value"] == -12.0
+
+
+async def test_workers_keep_what_they_imported_out_of_the_collector(client_for: Any) -> None:
+    # Each job ends with gc.collect() before its answer goes: with the imports frozen it
+    # scans only the job's objects (a 49-node request's answer came 6-15 ms later without).
+    app = create_app(settings(inline_max_work=0))
+    async with client_for(app):
+        pool = analyzer(app).analyses
+        await warm(pool)
+        frozen = await asyncio.wrap_future(pool._pool.schedule(gc.get_freeze_count))
+        assert frozen > 10_000
 
 
 async def test_training_has_its_own_workers(client_for: Any) -> None:

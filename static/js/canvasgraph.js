@@ -39,6 +39,7 @@ export class CanvasGraphView extends GraphView {
   build(result, replay, textScale = 1) {
     const { layout } = result;
     this.begin(result, replay, textScale);
+    this.drawing = null; // its drawingKey, once asked for (reuses)
     this.svg.setAttribute("aria-label", `Computational graph of ${result.nodes.length} nodes; `
       + "zoom in to reach its nodes one by one");
     this.nodeEls = [];
@@ -60,9 +61,33 @@ export class CanvasGraphView extends GraphView {
     this.redraw();
   }
 
-  rebind(result, replay) {
-    super.rebind(result, replay);
+  // On a canvas only an answer that draws as the one on screen but for its numbers (a value
+  // edited) keeps the drawing: any other is built anew, which costs no elements here. The
+  // keys are made only when the two can draw the same (a JSON of the layout: 70 ms at 5,000
+  // nodes).
+  reuses(result, textScale) {
+    if (!super.reuses(result, textScale)) return false;
+    this.drawing ??= this.drawingKey(this.result, this.scale);
+    return this.drawing === this.drawingKey(result, textScale);
+  }
+
+  // Everything the drawing is made from but its numbers: the layout, what each node says,
+  // and the room kept for the inputs' gradients and the output's line (both measured from
+  // numbers).
+  drawingKey(result, textScale) {
+    const saved = this.scale;
+    this.scale = textScale;
+    const pad = this.inputGradWidth(result);
+    const stub = this.outputStub(result, result.layout);
+    this.scale = saved;
+    return JSON.stringify([textScale, pad, stub.x1, result.output, result.output_name, result.layout,
+      result.nodes.map((n) => [n.kind, n.op, n.symbol, n.label, n.live, n.shape, n.expression])]);
+  }
+
+  reuse(result, replay) {
+    this.rebind(result, replay);
     this.redraw();
+    return false;
   }
 
   update(view, touched = null) {

@@ -15,13 +15,14 @@ import { NudgeMode } from "./nudgeview.js";
 import { PathsMode } from "./pathsview.js";
 import { PlayerView } from "./playerview.js";
 import { PredictMode } from "./predict.js";
+import { openedAt } from "./prefetch.js";
 import { PresentMode } from "./present.js";
 import { PrintMode } from "./printview.js";
 import { RoomControls } from "./roomcontrols.js";
 import { Session, TYPING_DEBOUNCE_MS } from "./session.js";
 import { applyTheme, currentTheme, initialTheme } from "./theme.js";
 import { TrainingPanel } from "./training.js";
-import { readUrl, writeUrl } from "./urlstate.js";
+import { writeUrl } from "./urlstate.js";
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -226,7 +227,7 @@ async function restoreTraining(train, step) {
 }
 
 async function start() {
-  const state = readUrl();
+  const state = openedAt;
   applyTheme(initialTheme(state.theme), $("#theme"));
   // A shared link's graph is asked for at once, beside the catalogue and the examples (its
   // answer waits for the catalogue before it is shown: the explanations use it).

@@ -50,8 +50,8 @@ export class PlayerView {
     // (forward mode plays its tangent passes); null: the trace, then the summary.
     this.traceFor = null;
     this.showSummary = true;
-    // An answer that draws as the one on screen but for its numbers updates them in place
-    // (typing stays cheap); false: every answer is drawn anew.
+    // An answer for the graph on screen (the same nodes and edges) changes the drawing in
+    // place, only where it differs (typing stays cheap); false: every answer is drawn anew.
     this.reuseDrawing = true;
     this.replay = null;
     this.view = null;
@@ -105,13 +105,17 @@ export class PlayerView {
     this.canvas.hidden = !onCanvas;
     this.svg.classList.toggle("canvas-drawn", onCanvas);
     this.labels.classList.toggle("canvas-drawn", onCanvas);
-    if (this.reuseDrawing && this.graph.sameDrawing(result, textScale)) {
-      // The same drawing with other numbers (a variable's value edited): no rebuild; what
-      // the last result showed is cleared, and the player's reset below shows the new numbers.
-      this.graph.rebind(result, this.replay);
+    let moved = true;
+    if (this.reuseDrawing && this.graph.reuses(result, textScale)) {
+      // The same graph with other numbers or texts (a value edited, a constant's digit
+      // typed): what differs changes in place, no rebuild; what the last result showed is
+      // cleared, and the player's reset below shows the new numbers.
+      moved = this.graph.reuse(result, this.replay);
       this.graph.update(this.replay.emptyView(), viewKeys(this.view));
     } else {
       this.graph.build(result, this.replay, textScale);
+    }
+    if (moved) {
       this.overview.build(result, this.graph.leftPad, this.graph.bounds);
       this.panzoom.setContent(this.graph.bounds.width, this.graph.bounds.height);
     }
@@ -145,7 +149,7 @@ export class PlayerView {
       this.offscreen = { svg, labels, graph: new GraphView(svg, labels) };
     }
     const { graph } = this.offscreen;
-    if (graph.sameDrawing(this.result, this.textScale)) graph.rebind(this.result, this.replay);
+    if (graph.reuses(this.result, this.textScale)) graph.reuse(this.result, this.replay);
     else graph.build(this.result, this.replay, this.textScale);
     graph.update(this.view);
     const k = this.player.k;

@@ -31,10 +31,10 @@ const measure = (() => {
 // on its own. Each label sits at a point of the layout, centred (or right-aligned) on it
 // by a 0×0 flex box around it, not by a transform: a transform per label made a paint
 // chunk per label, and compositing thousands of them cost 10 ms every frame.
-function htmlLabel(parent, x, y, cls, { align = "middle", top = false, pad = 0 } = {}) {
+function htmlLabel(parent, x, y, cls, { align = "middle", top = false } = {}) {
   const anchor = document.createElement("div");
   anchor.className = `label-anchor align-${align}${top ? " align-top" : ""}`;
-  anchor.style.left = `${x + pad}px`;
+  anchor.style.left = `${x}px`;
   anchor.style.top = `${y}px`;
   const span = document.createElement("span");
   span.className = `label align-${align}${top ? " align-top" : ""} ${cls}`;
@@ -69,20 +69,27 @@ function labelGroup(parent, attrs) {
 // height never changes.
 const NOTHING = "\u00a0";
 
+// A text set again as it is is left alone: the browser lays out a new text node anew, and an
+// answer for the graph on screen (a keystroke) shows mostly the numbers it showed.
 function setLabel(span, text) {
-  span.textContent = text || NOTHING;
+  const shown = text || NOTHING;
+  if (span.childNodes.length !== 1 || span.firstChild.nodeValue !== shown) span.textContent = shown;
   span.classList.toggle("shown", Boolean(text));
 }
 
 // A node's gradient, with a second line while it is a sum still growing: "2 of 4 so far".
 function setGradLabel(span, text, note) {
-  setLabel(span, text);
-  if (note) {
-    const line = document.createElement("span");
-    line.className = "so-far";
-    line.textContent = note;
-    span.appendChild(line);
+  if (!note) {
+    setLabel(span, text);
+    return;
   }
+  const [first, second] = span.childNodes;
+  if (span.childNodes.length === 2 && first.nodeValue === text && second.textContent === note) return;
+  setLabel(span, text);
+  const line = document.createElement("span");
+  line.className = "so-far";
+  line.textContent = note;
+  span.appendChild(line);
 }
 
 // How a vector or matrix literal's node is labelled: as written when short, never [4×2]
@@ -91,11 +98,43 @@ export function literalText(node) {
   return node.label.length <= LITERAL_SHOWN ? node.label : `[⋯] ${node.shape.join("×")}`;
 }
 
+// An attribute set, or removed for null, unless it already is.
+function setData(element, name, value) {
+  if (value === null) element.removeAttribute(name);
+  else if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+}
+
 function el(name, attrs = {}, parent = null) {
   const node = document.createElementNS(SVG, name);
   for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
   if (parent) parent.appendChild(node);
   return node;
+}
+
+// A node's outline as the layout's box gives it: [element name, attributes]. Placed by
+// coordinates, not a translate() per node: each transform is a node of the browser's
+// property trees, and a thousand of them slowed every frame's compositing.
+function outline(box) {
+  return box.shape === "circle"
+    ? ["ellipse", { class: "shape", cx: box.x, cy: box.y, rx: box.w / 2, ry: box.h / 2 }]
+    : ["rect", {
+      class: "shape", x: box.x - box.w / 2, y: box.y - box.h / 2, width: box.w, height: box.h, rx: 8, ry: 8,
+    }];
+}
+
+const nodeClass = (node) => `node kind-${node.kind}${node.live ? "" : " dead"}`;
+// What a node's text is made from (fillNodeText).
+const textKey = (node) => `${node.kind}\u0000${node.symbol}\u0000${node.label}\u0000${node.shape.join("×")}`;
+const wirePath = (points) => points.map(([x, y], i) => `${i ? "L" : "M"} ${x} ${y}`).join(" ");
+const samePoint = (a, b) => a[0] === b[0] && a[1] === b[1];
+const sameBox = (a, b) => a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h && a.shape === b.shape;
+
+// Put a label (htmlLabel's span) at another point of the layout.
+function moveLabel(span, x, y) {
+  span.dataset.x = String(x);
+  span.dataset.y = String(y);
+  span.parentElement.style.left = `${x}px`;
+  span.parentElement.style.top = `${y}px`;
 }
 
 // What a node shows: a variable's or constant's label; an operator's symbol,
@@ -123,7 +162,6 @@ export class GraphView {
     this.outputEl = null;
     this.current = [];
     this.bounds = { width: 100, height: 100 };
-    this.drawing = null; // the drawingKey of what is drawn, once asked for (sameDrawing)
   }
 
   // Build every element for a new result (ids are stable within a result), its text drawn
@@ -143,13 +181,17 @@ export class GraphView {
     this.result = result;
     this.replay = replay;
     this.scale = textScale;
-    this.drawing = null;
     this.svg.dataset.layoutWidth = String(layout.width);
     this.leftPad = this.inputGradWidth(result) + 12;
     this.outgoingIndex = null;
     this.firstEdgeIndex = null;
     this.svg.replaceChildren();
-    this.overlay.replaceChildren();
+    // The labels sit at layout coordinates in a layer shifted by the room left of the
+    // inputs, as the SVG's root group is: when that room changes, one element moves.
+    this.labelLayer = document.createElement("div");
+    this.labelLayer.className = "label-layer";
+    this.labelLayer.style.left = `${this.leftPad}px`;
+    this.overlay.replaceChildren(this.labelLayer);
     this.svg.setAttribute("aria-label", "Computational graph");
     el("title", {}, this.svg).textContent = "Computational graph";
     const defs = el("defs", {}, this.svg);
@@ -158,39 +200,114 @@ export class GraphView {
       markerWidth: "11", markerHeight: "11", orient: "auto-start-reverse",
     }, defs);
     el("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "arrowhead" }, marker);
-    const root = el("g", { class: "graph-root", transform: `translate(${this.leftPad} 0)` }, this.svg);
-    this.edgeLayer = el("g", { class: "edges" }, root);
-    this.nodeLayer = el("g", { class: "nodes" }, root);
+    this.root = el("g", { class: "graph-root", transform: `translate(${this.leftPad} 0)` }, this.svg);
+    this.edgeLayer = el("g", { class: "edges" }, this.root);
+    this.nodeLayer = el("g", { class: "nodes" }, this.root);
     this.stub = this.outputStub(result, layout);
     this.bounds = { width: this.leftPad + layout.width + this.stub.outputWidth, height: layout.height };
     this.current = [];
   }
 
-  // Everything the drawing is built from but the numbers it shows: the layout, what each
-  // node says, and the room kept for the inputs' gradients and the output's line (both
-  // measured from numbers). An answer with the same key is drawn by updating the numbers.
-  drawingKey(result, textScale) {
-    const saved = this.scale;
-    this.scale = textScale;
-    const pad = this.inputGradWidth(result);
-    const stub = this.outputStub(result, result.layout);
-    this.scale = saved;
-    return JSON.stringify([textScale, pad, stub.x1, result.output, result.output_name, result.layout,
-      result.nodes.map((n) => [n.kind, n.op, n.symbol, n.label, n.live, n.shape, n.expression])]);
-  }
-
-  // Whether `result` draws as the drawing on screen but for its numbers. The keys are made
-  // only when the two can draw the same (a JSON of the layout: 70 ms at 5,000 nodes).
-  sameDrawing(result, textScale) {
+  // Whether `result` can be drawn by changing the drawing on screen (reuse): the same
+  // nodes joined by the same edges, at the same text scale. What a node says, its box and
+  // the route of each edge may differ (a value edited, a constant's digit typed, * made +).
+  reuses(result, textScale) {
     const drawn = this.result;
-    if (!drawn || this.scale !== textScale || drawn.nodes.length !== result.nodes.length
-      || drawn.edges.length !== result.edges.length) return false;
-    this.drawing ??= this.drawingKey(drawn, this.scale);
-    return this.drawing === this.drawingKey(result, textScale);
+    if (!drawn || this.scale !== textScale || drawn.output !== result.output
+      || drawn.nodes.length !== result.nodes.length || drawn.edges.length !== result.edges.length) return false;
+    return result.edges.every((edge, i) => {
+      const before = drawn.edges[i];
+      return edge.source === before.source && edge.target === before.target && edge.operand === before.operand;
+    });
   }
 
-  // Keep the drawing for a result that draws the same (sameDrawing): only its numbers are
-  // new; the caller updates them. Marks of the old result go, as a rebuild would drop them.
+  // Draw `result` (reuses() said it may) by changing only what differs from the drawing on
+  // screen: a keystroke changes a few elements, where a build makes thousands and the
+  // browser styles, lays out and paints them all. The numbers are the caller's to show, as
+  // after a build. Whether anything moved (the overview map is then drawn again).
+  reuse(result, replay) {
+    const before = this.result;
+    const { layout } = result;
+    const pad = this.inputGradWidth(result) + 12;
+    const stub = this.outputStub(result, layout);
+    let moved = pad !== this.leftPad || layout.width !== before.layout.width
+      || layout.height !== before.layout.height;
+    if (pad !== this.leftPad) {
+      this.leftPad = pad;
+      this.root.setAttribute("transform", `translate(${pad} 0)`);
+      this.labelLayer.style.left = `${pad}px`;
+    }
+    this.svg.dataset.layoutWidth = String(layout.width);
+    for (const item of this.nodeEls) {
+      const id = item.node.id;
+      moved = this.reuseNode(item, result.nodes[id], layout.nodes[id]) || moved;
+    }
+    for (const item of this.edgeEls) moved = this.reuseEdge(item, layout.edges[item.edge.id]) || moved;
+    this.reuseOutputStub(result, stub);
+    this.stub = stub;
+    this.bounds = { width: pad + layout.width + stub.outputWidth, height: layout.height };
+    this.rebind(result, replay);
+    return moved;
+  }
+
+  // A node drawn anew where it differs (its text, kind, box); whether its box moved.
+  reuseNode(item, node, box) {
+    const { g } = item;
+    const was = item.node;
+    if (nodeClass(node) !== nodeClass(was)) g.setAttribute("class", nodeClass(node));
+    const aria = this.describeNode(node);
+    if (aria !== g.getAttribute("aria-label")) g.setAttribute("aria-label", aria);
+    const label = g.querySelector(".node-label");
+    if (textKey(node) !== textKey(was)) {
+      label.replaceChildren();
+      fillNodeText(label, node);
+    }
+    const moved = !sameBox(box, item.box);
+    if (moved) {
+      const [name, attrs] = outline(box);
+      const shape = g.querySelector(".shape");
+      if (shape.localName !== name) shape.replaceWith(el(name, attrs));
+      else for (const [key, value] of Object.entries(attrs)) shape.setAttribute(key, value);
+      label.setAttribute("x", box.x);
+      label.setAttribute("y", box.y);
+    }
+    if ((node.kind === "input") !== (was.kind === "input")) {
+      const group = item.grad.parentElement.parentElement;
+      group.replaceChildren();
+      item.grad = this.nodeGradLabel(group, node, box);
+    } else if (moved) {
+      const [x, y] = this.nodeGradAt(node, box);
+      moveLabel(item.grad, x, y);
+    }
+    item.box = box;
+    return moved;
+  }
+
+  // An edge routed anew where its route or its labels' places differ; whether they did.
+  reuseEdge(item, edge) {
+    const was = item.edge;
+    item.edge = edge;
+    const moved = edge.points.length !== was.points.length
+      || !edge.points.every((p, i) => samePoint(p, was.points[i]));
+    if (moved) item.g.querySelector(".wire").setAttribute("d", wirePath(edge.points));
+    if (!samePoint(edge.value_at, was.value_at)) moveLabel(item.value, ...edge.value_at);
+    if (!samePoint(edge.grad_at, was.grad_at)) moveLabel(item.grad, ...edge.grad_at);
+    return moved;
+  }
+
+  reuseOutputStub(result, stub) {
+    const { x0, x1, y, valueY, gradY } = stub;
+    const { wire, name, value, grad } = this.outputEl;
+    wire.setAttribute("d", `M ${x0} ${y} L ${x1} ${y}`);
+    moveLabel(value, (x0 + x1) / 2, valueY);
+    moveLabel(grad, (x0 + x1) / 2, gradY);
+    name.setAttribute("x", x1 + 6);
+    name.setAttribute("y", y);
+    if (name.textContent !== result.output_name) name.textContent = result.output_name;
+  }
+
+  // Keep the drawing for a result it now shows (reuse): the caller updates its numbers.
+  // Marks of the old result go, as a rebuild would drop them.
   rebind(result, replay) {
     this.result = result;
     this.replay = replay;
@@ -229,43 +346,40 @@ export class GraphView {
     const g = el("g", {
       class: "edge", "data-edge-id": edge.id, "data-source": edge.source, "data-target": edge.target,
     }, parent);
-    const d = edge.points.map(([x, y], i) => `${i ? "L" : "M"} ${x} ${y}`).join(" ");
-    el("path", { d, class: "wire", "marker-end": "url(#arrow)" }, g);
+    el("path", { d: wirePath(edge.points), class: "wire", "marker-end": "url(#arrow)" }, g);
     // The layout gives the centres of the label boxes: value above the wire, gradient below.
-    const labels = labelGroup(this.overlay, { class: "edge-labels", "data-edge-id": edge.id });
-    const pad = this.leftPad;
-    const value = htmlLabel(labels, edge.value_at[0], edge.value_at[1], "edge-value", { pad });
-    const grad = htmlLabel(labels, edge.grad_at[0], edge.grad_at[1], "edge-grad", { pad });
+    const labels = labelGroup(this.labelLayer, { class: "edge-labels", "data-edge-id": edge.id });
+    const value = htmlLabel(labels, edge.value_at[0], edge.value_at[1], "edge-value");
+    const grad = htmlLabel(labels, edge.grad_at[0], edge.grad_at[1], "edge-grad");
     return { g, value, grad, edge };
   }
 
   buildNode(node, box, parent) {
     const g = el("g", {
-      class: `node kind-${node.kind}${node.live ? "" : " dead"}`,
-      "data-node-id": node.id, tabindex: "0", role: "button",
+      class: nodeClass(node), "data-node-id": node.id, tabindex: "0", role: "button",
       "aria-label": this.describeNode(node),
     }, parent);
-    // Placed by coordinates, not a translate() per node: each transform is a node of the
-    // browser's property trees, and a thousand of them slowed every frame's compositing.
-    if (box.shape === "circle") {
-      el("ellipse", { class: "shape", cx: box.x, cy: box.y, rx: box.w / 2, ry: box.h / 2 }, g);
-    } else {
-      el("rect", {
-        class: "shape", x: box.x - box.w / 2, y: box.y - box.h / 2, width: box.w, height: box.h, rx: 8, ry: 8,
-      }, g);
-    }
+    el(...outline(box), g);
     const label = el("text", {
       class: "node-label", x: box.x, y: box.y, "text-anchor": "middle", "dominant-baseline": "central",
     }, g);
     fillNodeText(label, node);
-    // A node's gradient: left of an input (the column is free there), under any other node,
-    // in the room the layout left there.
-    const labels = labelGroup(this.overlay, { class: "node-labels", "data-node-id": node.id });
-    const pad = this.leftPad;
-    const grad = node.kind === "input"
-      ? htmlLabel(labels, box.x - box.w / 2 - 8, box.y, "node-grad", { align: "end", pad })
-      : htmlLabel(labels, box.x, box.y + box.h / 2 + GRAD_GAP * this.scale, "node-grad", { top: true, pad });
-    return { g, grad, node, box };
+    const labels = labelGroup(this.labelLayer, { class: "node-labels", "data-node-id": node.id });
+    return { g, grad: this.nodeGradLabel(labels, node, box), node, box };
+  }
+
+  // Where a node's gradient is written: left of an input (the column is free there), under
+  // any other node, in the room the layout left there.
+  nodeGradAt(node, box) {
+    return node.kind === "input"
+      ? [box.x - box.w / 2 - 8, box.y] : [box.x, box.y + box.h / 2 + GRAD_GAP * this.scale];
+  }
+
+  nodeGradLabel(group, node, box) {
+    const [x, y] = this.nodeGradAt(node, box);
+    return node.kind === "input"
+      ? htmlLabel(group, x, y, "node-grad", { align: "end" })
+      : htmlLabel(group, x, y, "node-grad", { top: true });
   }
 
   // The line out of the output, long enough for its value and gradient, then the output's
@@ -285,14 +399,13 @@ export class GraphView {
   buildOutputStub(result, layout, parent) {
     const { x0, x1, y, valueY, gradY } = this.stub;
     const g = el("g", { class: "edge output-edge", "data-output": "true" }, parent);
-    el("path", { d: `M ${x0} ${y} L ${x1} ${y}`, class: "wire" }, g);
-    const labels = labelGroup(this.overlay, { class: "output-labels", "data-output": "true" });
-    const pad = this.leftPad;
-    const value = htmlLabel(labels, (x0 + x1) / 2, valueY, "edge-value", { pad });
-    const grad = htmlLabel(labels, (x0 + x1) / 2, gradY, "edge-grad", { pad });
+    const wire = el("path", { d: `M ${x0} ${y} L ${x1} ${y}`, class: "wire" }, g);
+    const labels = labelGroup(this.labelLayer, { class: "output-labels", "data-output": "true" });
+    const value = htmlLabel(labels, (x0 + x1) / 2, valueY, "edge-value");
+    const grad = htmlLabel(labels, (x0 + x1) / 2, gradY, "edge-grad");
     const name = el("text", { x: x1 + 6, y, class: "output-name", "dominant-baseline": "central" }, g);
     name.textContent = result.output_name;
-    return { g, value, grad };
+    return { g, value, grad, wire, name };
   }
 
   describeNode(node) {
@@ -365,21 +478,13 @@ export class GraphView {
     const item = this.nodeEls[id];
     if (!item) return;
     const { g } = item;
-    if (view.values.has(id)) {
-      g.setAttribute("data-value", rawValue(view.values.get(id)));
-      g.classList.add("has-value");
-    } else {
-      g.removeAttribute("data-value");
-      g.classList.remove("has-value");
-    }
+    const has = view.values.has(id);
+    setData(g, "data-value", has ? rawValue(view.values.get(id)) : null);
+    g.classList.toggle("has-value", has);
     const grad = this.gradTexts(view, id);
-    if (grad) {
-      g.setAttribute("data-grad", rawValue(view.grads.get(id)));
-      setGradLabel(item.grad, grad.text, grad.note);
-    } else {
-      g.removeAttribute("data-grad");
-      setLabel(item.grad, "");
-    }
+    setData(g, "data-grad", grad ? rawValue(view.grads.get(id)) : null);
+    if (grad) setGradLabel(item.grad, grad.text, grad.note);
+    else setLabel(item.grad, "");
   }
 
   updateEdge(view, id) {
@@ -388,8 +493,7 @@ export class GraphView {
     const texts = this.edgeTexts(view, item.edge);
     setLabel(item.value, texts.value);
     setLabel(item.grad, texts.grad);
-    if (view.edgeGrads.has(id)) item.g.setAttribute("data-grad", rawValue(view.edgeGrads.get(id)));
-    else item.g.removeAttribute("data-grad");
+    setData(item.g, "data-grad", view.edgeGrads.has(id) ? rawValue(view.edgeGrads.get(id)) : null);
   }
 
   updateOutput(view) {
