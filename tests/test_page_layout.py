@@ -47,6 +47,24 @@ def view_box(page: Page) -> list[float]:
     return [float(v) for v in page.locator("#graph").get_attribute("viewBox").split()]
 
 
+# 150 statements in a row: 301 nodes in one long row, drawn whole a dotted line 4 px high at
+# 1280 px (and all but invisible on a phone).
+CHAIN = "\n".join(["v0 = x * 1.01", *(f"v{i} = v{i - 1} * 1.01" for i in range(1, 150))])
+
+
+def test_a_long_chain_opens_readable_at_its_start_not_as_a_line(page: Page):
+    for width, height in ((1280, 800), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        open_app(page, CHAIN, {"x": 1.5})
+        graph = box(page, "#graph")
+        assert graph["width"] / view_box(page)[2] >= 0.79, f"{width} px: the chain opened as a line"
+        expect(page.locator("#overview")).to_be_visible()
+        first = page.locator('#graph .node[data-node-id="0"]')  # x, where the forward pass starts
+        assert inside(first.bounding_box(), graph), f"{width} px: the chain's start is out of view"
+        page.locator("#fit").click()  # the whole is still there for whoever asks
+        assert graph["width"] / view_box(page)[2] < 0.1
+
+
 def test_a_wide_graph_opens_readable_and_the_view_follows(page: Page):
     # The XOR network is too wide to read whole at 1280 px: it opens at a readable size on
     # its first step, with the overview map showing where that is; each later step pans to

@@ -4,6 +4,8 @@ const MARGIN = 24; // drawing units kept around what is fitted or revealed
 // Drawing units per pixel beyond which the numbers (15 px in the drawing) are drawn
 // smaller than 12 px: too small to read.
 const READABLE_SCALE = 15 / 12;
+// A graph drawn whole thinner than this (px) is a sliver: a long chain as a dotted line.
+const SLIVER = 48;
 // Fit enlarges a small graph up to this (numbers at 24 px), no further.
 export const FIT_LARGEST = 1 / 1.6;
 const PAN_INTERVAL = 250;
@@ -66,10 +68,14 @@ export class PanZoom {
 
   // A new graph opens whole. One too big to read that way (a long program, a wide network)
   // opens at the smallest readable size instead, on `first` (what the first step is about),
-  // and the overview map shows where that is; reveal() then follows the steps.
+  // and the overview map shows where that is; reveal() then follows the steps. `readable`
+  // says when: "always", "sliver" (only if the whole would be a sliver) or "never".
   fitNew({ readable, first }) {
     this.fit();
-    if (!readable || !(this.view?.scale > READABLE_SCALE)) return;
+    const scale = this.view?.scale;
+    if (!(scale > READABLE_SCALE) || readable === "never") return;
+    const { width, height } = this.content;
+    if (readable === "sliver" && Math.min(width, height) / scale >= SLIVER) return;
     const { width: pw, height: ph } = this.size;
     const area = first || { x: 0, y: 0, w: 0, h: 0 };
     this.box = this.clamped(area, pw * READABLE_SCALE, ph * READABLE_SCALE);

@@ -120,10 +120,12 @@ export class PlayerView {
       this.panzoom.setContent(this.graph.bounds.width, this.graph.bounds.height);
     }
     // Every graph opens whole; one too big to read whole opens readable on its first step (a
-    // large one stays an overview: zoomed in, each step of a 1,000-node graph repaints more).
+    // large one stays an overview: zoomed in, each step of a 1,000-node graph repaints more,
+    // unless drawn whole it would be a mere line: a long chain).
     if (refit) {
-      this.panzoom.fitNew({ readable: result.nodes.length <= READABLE_MAX_NODES,
-        first: this.graph.focusArea(this.replay.steps[0]) });
+      const nodes = result.nodes.length;
+      const readable = nodes <= READABLE_MAX_NODES ? "always" : nodes < CANVAS_MIN_NODES ? "sliver" : "never";
+      this.panzoom.fitNew({ readable, first: this.graph.focusArea(this.replay.steps[0]) });
     } else {
       this.panzoom.apply();
     }
