@@ -632,10 +632,16 @@ def test_plain_python_exchanges_gain_exactly_what_they_say(g, seed):
 def test_the_plain_python_search_stops_at_its_budget(monkeypatch):
     from compgraph.engine.layout import sweeps
     from compgraph.engine.layout.layered import build
-    from compgraph.engine.layout.order import PY_BUDGET_PER_ITEM, PY_ITEMS, budget_us
+    from compgraph.engine.layout.order import (
+        BUDGET_BASE,
+        OVERRUN,
+        PY_BUDGET_PER_ITEM,
+        PY_ITEMS,
+        budget_us,
+    )
     from compgraph.engine.layout.rank import assign_layers
     from compgraph.engine.layout.starts import lazy_starts
-    from compgraph.engine.layout.sweeps import MAX_PASSES, OVERRUN, WORK_US, search
+    from compgraph.engine.layout.sweeps import MAX_PASSES, WORK_US, search
 
     begun = []  # the work done when each start began, in µs
     improve = sweeps.Sweeps.improve
@@ -653,11 +659,12 @@ def test_the_plain_python_search_stops_at_its_budget(monkeypatch):
         assert lg.n_items <= PY_ITEMS
         budget = budget_us(lg.n_items, PY_BUDGET_PER_ITEM)
         iteration = WORK_US * (3 + MAX_PASSES) * lg.n_items  # the most one iteration visits
+        overrun = OVERRUN * (BUDGET_BASE + PY_BUDGET_PER_ITEM * lg.n_items)
         begun.clear()
-        _, _, sw = search(lg, lazy_starts(lg, inputs, output), budget)
-        # no start begins past the budget, no iteration past OVERRUN times it
+        _, _, sw = search(lg, lazy_starts(lg, inputs, output), budget, overrun)
+        # no start begins past the budget, no iteration past the overrun
         assert all(w <= budget for w in begun)
-        assert sw.work * WORK_US <= OVERRUN * budget + iteration
+        assert sw.work * WORK_US <= budget + overrun + iteration
         cut.append(sw.work * WORK_US > budget)
         overran.append(sw.work * WORK_US > budget + iteration)
     assert cut[-1], "a 100-statement program's search ends at the budget, not at its last start"

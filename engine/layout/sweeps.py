@@ -10,10 +10,9 @@ in engine/graph.py; copies.py runs several starts at once in numpy on larger gra
 
 The search is bounded without a clock: every step adds the items it visits to `work`
 (WORK_US µs each, measured on this machine): no new start begins past the budget, and no
-new iteration past OVERRUN times it. A start cut short mostly ends above the best of the
-others, so letting the last one finish buys more than a larger budget for the same time
-(on the bench's graphs up to 100 nodes: 6 lost to dot for 168 ms of search, against 28 µs an
-item and no overrun, 188 ms).
+new iteration past the budget and the overrun the caller allows. A start cut short mostly
+ends above the best of the others, so letting the last one go on buys more than a larger
+budget for the same time (order.py).
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ MIN_QUIT = 4        # iterations without a better order before a start is given 
 MAX_ITER = 24       # iterations per start at most
 MAX_PASSES = 4      # exchange passes per iteration at most (more cost more than they gain)
 WORK_US = 0.6       # µs per item visited (measured: 0.6 over the bench's graphs of 10-320 items)
-OVERRUN = 2.0       # a start begun within the budget may go on to this many times it
 Key = int | tuple[int, ...] | None
 
 
@@ -231,17 +229,18 @@ class Sweeps:
         return best, best_cr
 
 
-def search(lg: Layered, starts: Iterable[Callable[[], Order]], budget_us: float) -> tuple[Order, int, Sweeps]:
+def search(lg: Layered, starts: Iterable[Callable[[], Order]], budget_us: float,
+           overrun_us: float = 0.0) -> tuple[Order, int, Sweeps]:
     """Each start in turn (made only when its turn comes) improved to a local optimum, while
-    the budget is not spent (a start begun may go on to OVERRUN times the budget); the best
-    order (ties: the earlier start), its crossings, the state."""
+    the budget is not spent (a start begun may go on by `overrun_us`); the best order (ties:
+    the earlier start), its crossings, the state."""
     sw = Sweeps(lg)
     best: Order | None = None
     best_cr = 0
     for make in starts:
         if best is not None and (best_cr == 0 or sw.work * WORK_US > budget_us):
             break
-        rows, cr = sw.improve(make(), OVERRUN * budget_us)
+        rows, cr = sw.improve(make(), budget_us + overrun_us)
         if best is None or cr < best_cr:
             best, best_cr = rows, cr
     assert best is not None
