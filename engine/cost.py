@@ -26,7 +26,7 @@ import numpy as np
 from .errors import EngineError
 from .graph import NONE, OP, PARAM, Graph
 from .layout.draw import DUMMY_BUDGET
-from .layout.order import budget_us
+from .layout.order import longest_search_us
 from .limits import Limits
 from .shapes import Shape, size
 from .tensor import shape_text
@@ -70,11 +70,11 @@ def layout_work(nodes: int) -> int:
     a long edge crosses (at most 2 edges per node, each crossing fewer than `nodes` layers, and
     never more than the layout's dummy budget), spends a fixed cost and at most 120 µs per such
     item (twice the most measured, 16-110 µs), and its ordering search stops at a budget that
-    grows with the items (layout/order.py). Loose by design: a graph of this size may need that
+    grows with the items, or a little past it (layout/order.py). Loose by design: a graph of this size may need that
     many dummies. Bounded by the node limit, not by max_work: the page cannot draw a graph
     without it."""
     items = nodes + min(DUMMY_BUDGET, 2 * nodes * nodes)
-    return int(OPS_PER_US * (LAYOUT_US + LAYOUT_PER_ITEM_US * items + budget_us(items)))
+    return int(OPS_PER_US * (LAYOUT_US + LAYOUT_PER_ITEM_US * items + longest_search_us(items)))
 
 
 def parse_work(source: str, values: dict | None = None) -> int:

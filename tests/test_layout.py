@@ -629,25 +629,46 @@ def test_plain_python_exchanges_gain_exactly_what_they_say(g, seed):
         assert after_sweep - gain == _reference_crossings(lg, rows)
 
 
-def test_the_plain_python_search_stops_at_its_budget():
+def test_the_plain_python_search_stops_at_its_budget(monkeypatch):
+    from compgraph.engine.layout import sweeps
     from compgraph.engine.layout.layered import build
-    from compgraph.engine.layout.order import PY_ITEMS, budget_us
+    from compgraph.engine.layout.order import (
+        BUDGET_BASE,
+        OVERRUN,
+        PY_BUDGET_PER_ITEM,
+        PY_ITEMS,
+        budget_us,
+    )
     from compgraph.engine.layout.rank import assign_layers
     from compgraph.engine.layout.starts import lazy_starts
     from compgraph.engine.layout.sweeps import MAX_PASSES, WORK_US, search
 
-    cut = []
+    begun = []  # the work done when each start began, in µs
+    improve = sweeps.Sweeps.improve
+
+    def watched(self, start, limit_us):
+        begun.append(self.work * WORK_US)
+        return improve(self, start, limit_us)
+
+    monkeypatch.setattr(sweeps.Sweeps, "improve", watched)
+    cut, overran = [], []
     for size in (20, 60, 100):
         inputs, kinds, _, output = G.random_program(size, seed=size)
         layer = assign_layers(inputs, kinds, output)
         lg = build(inputs, layer, max(layer) + 1, draw_mod.DUMMY_BUDGET)
         assert lg.n_items <= PY_ITEMS
-        budget = budget_us(lg.n_items)
-        _, _, sw = search(lg, lazy_starts(lg, inputs, output), budget)
-        # no iteration starts past the budget: at most one iteration's work beyond it
-        assert sw.work * WORK_US <= budget + WORK_US * (3 + MAX_PASSES) * lg.n_items
+        budget = budget_us(lg.n_items, PY_BUDGET_PER_ITEM)
+        iteration = WORK_US * (3 + MAX_PASSES) * lg.n_items  # the most one iteration visits
+        overrun = OVERRUN * (BUDGET_BASE + PY_BUDGET_PER_ITEM * lg.n_items)
+        begun.clear()
+        _, _, sw = search(lg, lazy_starts(lg, inputs, output), budget, overrun)
+        # no start begins past the budget, no iteration past the overrun
+        assert all(w <= budget for w in begun)
+        assert sw.work * WORK_US <= budget + overrun + iteration
         cut.append(sw.work * WORK_US > budget)
+        overran.append(sw.work * WORK_US > budget + iteration)
     assert cut[-1], "a 100-statement program's search ends at the budget, not at its last start"
+    assert any(overran), "the start begun within the budget goes on past it"
 
 
 def test_isotonic_regression_pooled_and_padded_agree_with_pav():

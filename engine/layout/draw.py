@@ -22,6 +22,7 @@ from ..gcpause import collector_paused
 from . import cache
 from .columns import build_columns
 from .coord import Solver, compact_components
+from .coordpy import PY_ITEMS, ListSolver
 from .layered import build
 from .order import order_layers
 from .rank import assign_layers
@@ -96,10 +97,13 @@ def _layout(ins: list[list[int]], kinds: list[str], output: int, sizes: list[tup
     graded = [kind != "input" for kind in kinds]
     cl = build_columns(lg, rows, ins, sizes, graded, edge_label_chars, text_scale)
     n_items = len(cl.half)
-    solver = Solver(cl.cols, cl.half, cl.pad, cl.terms)
-    y = solver.solve(min(MAX_SWEEPS, max(2, SWEEP_ITEMS // n_items)))
-    ti, tj, _, _ = cl.terms
-    y = np.asarray(compact_components(cl.cols, y.tolist(), cl.half.tolist(), cl.pad.tolist(),
-                                      ti.tolist(), tj.tolist()))
+    sweeps = min(MAX_SWEEPS, max(2, SWEEP_ITEMS // n_items))
+    half, pad = cl.half.tolist(), cl.pad.tolist()
+    ti, tj, toff, tw = (t.tolist() for t in cl.terms)
+    if n_items <= PY_ITEMS:  # numpy's per-call cost outweighs the work (coordpy.py)
+        y = ListSolver(cl.cols, half, pad, (ti, tj, toff, tw)).solve(sweeps)
+    else:
+        y = Solver(cl.cols, cl.half, cl.pad, cl.terms).solve(sweeps).tolist()
+    y = np.asarray(compact_components(cl.cols, y, half, pad, ti, tj))
     rt = route(lg, cl, y, sizes, text_scale)
     return result(lg, rows, cl, y, rt, sizes, graded, text_scale)
