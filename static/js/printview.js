@@ -28,6 +28,7 @@ export class PrintMode {
     this.onLeave = onLeave;
     this.urls = [];
     this.run = 0; // the build under way; a newer one, or leaving, stops an older one
+    this.left = false;
     // Resolves once every page is made and its picture decoded (the Print button then
     // prints); a build replaced by a newer one passes on its promise, a view left never.
     this.ready = Promise.resolve();
@@ -40,6 +41,7 @@ export class PrintMode {
 
   leave() {
     this.run += 1;
+    this.left = true;
     this.clear();
     this.box.hidden = true;
   }
@@ -59,12 +61,13 @@ export class PrintMode {
     const replay = this.view.replay;
     if (!replay) return;
     const run = ++this.run;
+    this.left = false;
     this.clear();
     const plan = printPlan(replay.length, replay.nodes.length);
     const bar = this.bar(plan);
     this.box.append(bar.element);
     this.box.dataset.preparing = "true";
-    this.ready = this.fill(run, plan, bar).then((done) => (done ? undefined : this.box.hidden ? NEVER : this.ready));
+    this.ready = this.fill(run, plan, bar).then((done) => (done ? undefined : this.left ? NEVER : this.ready));
   }
 
   // Make the pages of the plan's steps into the box, a step of the work at a time, the
@@ -75,10 +78,11 @@ export class PrintMode {
     let slice = -Infinity;
     let page = 1;
     const go = async () => { // whether to go on
-      if (performance.now() - slice < SLICE_MS) return true;
-      bar.say(`Preparing page ${page} of ${plan.printed}…`);
-      await breathe();
-      slice = performance.now();
+      if (performance.now() - slice >= SLICE_MS) {
+        bar.say(`Preparing page ${Math.min(page, plan.printed)} of ${plan.printed}…`);
+        await breathe();
+        slice = performance.now();
+      }
       if (run === this.run) return true;
       if (walk && this.view.replay === replay) walk.done(); // left: the player's step drawn again
       return false;
