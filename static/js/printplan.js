@@ -30,6 +30,13 @@ export function scopeNote({ printed, steps, nodes, limit }) {
     "To print another step, show it in the step view and use the browser's Print (Ctrl+P).";
 }
 
+// What the print view's bar says once its pages are made.
+export function pagesSaid({ printed, steps, limit }) {
+  const which = !limit ? "" : printed === 1 ? ` (step 1 of ${count(steps)})`
+    : ` (steps 1–${count(printed)} of ${count(steps)})`;
+  return `${plural(printed, "page")}, one step each${which}`;
+}
+
 // A page's header: each part (" · " between them) kept to its first statements
 // ("; " between them) that fit, then "…" and how much is left out.
 export function shortTitle(title) {

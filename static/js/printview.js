@@ -9,7 +9,7 @@
 // printed is bounded by the graph's size as well as by their number (printplan.js).
 
 import { exportSvgText } from "./exportview.js";
-import { printPlan, scopeNote, shortTitle } from "./printplan.js";
+import { pagesSaid, printPlan, scopeNote, shortTitle } from "./printplan.js";
 import { renderExplanation } from "./steppanel.js";
 
 const SLICE_MS = 40; // of page making before the browser gets a turn
@@ -103,7 +103,7 @@ export class PrintMode {
     }
     if (!(await go())) return false;
     walk.done();
-    bar.ready(plan, note);
+    bar.ready();
     delete this.box.dataset.preparing;
     return true;
   }
@@ -192,8 +192,8 @@ export class PrintMode {
     return {
       element,
       say,
-      ready: ({ printed, steps }, note) => {
-        say(`${printed} page${printed === 1 ? "" : "s"}, one step each${note ? ` (steps 1–${printed} of ${steps})` : ""}`);
+      ready: () => {
+        say(pagesSaid(plan));
         print.disabled = false;
       },
     };
