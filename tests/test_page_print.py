@@ -154,6 +154,12 @@ def test_leaving_the_print_view_while_it_is_made_stops_it_and_prints_nothing(pag
     page.evaluate(WATCH_FRAMES_JS)
     page.locator("#print").click()
     expect(page.locator("#print-view .print-progress")).to_contain_text("Preparing page")
+    # Printed before the pages are made: what the bar says, not a handout missing its end.
+    page.emulate_media(media="print")
+    expect(page.locator("#print-view .print-progress")).to_be_visible()
+    expect(page.locator("#print-view .print-step").first).to_be_hidden()
+    expect(page.locator("#print-view button").first).to_be_hidden()
+    page.emulate_media(media="screen")
     page.keyboard.press("Escape")  # the page answers while the pages are made
     expect(page.locator("body")).to_have_attribute("data-mode", "step")
     expect(page.locator("#print-view")).to_be_hidden()
