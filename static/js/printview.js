@@ -13,7 +13,7 @@ import { pagesSaid, printPlan, scopeNote, shortTitle } from "./printplan.js";
 import { renderExplanation } from "./steppanel.js";
 
 const SLICE_MS = 40; // of page making before the browser gets a turn
-const NEVER = new Promise(() => {}); // what a print view left before it was ready is
+const NEVER = new Promise(() => {}); // the readiness of a view left before it was ready: nothing prints
 
 // The browser's turn: the words above painted, input handled.
 const breathe = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
