@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from .layered import Layered, Order
+
+MIN_GAIN = 0.001       # an exchange pass gaining less than this share of the count is the last
+STOP_ON_REPEAT = True  # end the sweeps when an iteration's start repeats (see FastOrder.run)
 
 
 def inversions_np(a: np.ndarray) -> int:
@@ -137,33 +142,55 @@ class FastOrder:
         swap = da * db - keep - ties
         return keep, swap
 
-    def transpose(self, rows: list[np.ndarray], pos: np.ndarray, equal: bool,
-                  max_passes: int = 8) -> None:
-        """Odd-even adjacent exchange, all layers of one parity at once.
+    def _parity(self) -> None:
+        """Per layer parity: the segments whose keys the exchanges on those layers read."""
+        par = self.layer % 2
+        self.seg_l = [np.flatnonzero(par[self.v[self.by_v]] == q) for q in (0, 1)]
+        self.seg_r = [np.flatnonzero(par[self.u[self.by_u]] == q) for q in (0, 1)]
+
+    def _sorted_keys(self, keys: np.ndarray, owner: np.ndarray) -> np.ndarray:
+        """keys (grouped by owner, owners ascending) sorted within each owner's run."""
+        big = int(keys.max(initial=0)) + 1
+        shift = owner * big
+        return np.sort(shift + keys) - shift
+
+    def transpose(self, rows: list[np.ndarray], pos: np.ndarray, equal: bool, count: int,
+                  max_passes: int = 8) -> int:
+        """Odd-even adjacent exchange, all layers of one parity at once; returns the gain.
 
         Pairs handled together are disjoint and their neighbour layers fixed,
-        so every applied swap changes the count by exactly its own gain.
+        so every applied swap changes the count by exactly its own gain. The passes
+        stop when one gains less than MIN_GAIN of the count it started from.
         """
+        if not hasattr(self, "seg_l"):
+            self._parity()
         flat = np.concatenate(rows)
         lay = self.layer[flat]
         nxt_same = np.zeros(len(flat), dtype=bool)
         nxt_same[:-1] = lay[1:] == lay[:-1]
+        cand = [np.flatnonzero(nxt_same & (lay % 2 == q)) for q in (0, 1)]
+        keys_l = np.zeros(len(self.u), dtype=np.int64)
+        keys_r = np.zeros(len(self.u), dtype=np.int64)
+        total = 0
         for pas in range(max_passes):
             gained = 0
             for rpar in (0, 1):
-                keys_l = pos[self.u[self.by_v]]
-                keys_r = pos[self.v[self.by_u]] * self.stride + self.p[self.by_u]
+                # Only the keys of segments ending in this parity's layers: the rest are unread.
+                sl, sr = self.seg_l[rpar], self.seg_r[rpar]
+                vl, ur = self.by_v[sl], self.by_u[sr]
+                kl_, kr_ = pos[self.u[vl]], pos[self.v[ur]] * self.stride + self.p[ur]
                 if self.hubs:
-                    keys_l = keys_l[np.lexsort((keys_l, self.v[self.by_v]))]
-                    keys_r = keys_r[np.lexsort((keys_r, self.u[self.by_u]))]
+                    kl_, kr_ = self._sorted_keys(kl_, self.v[vl]), self._sorted_keys(kr_, self.u[ur])
+                keys_l[sl], keys_r[sr] = kl_, kr_
+                at_r = cand[rpar]
                 for ppar in (0, 1):
-                    at = np.flatnonzero(nxt_same & (lay % 2 == rpar) & (pos[flat] % 2 == ppar))
+                    at = at_r[pos[flat[at_r]] % 2 == ppar]
                     if not len(at):
                         continue
                     a, b = flat[at], flat[at + 1]
-                    kl, sl = self._pair_counts(a, b, self.start_l, keys_l)
-                    kr, sr = self._pair_counts(a, b, self.start_r, keys_r)
-                    keep, swap = kl + kr, sl + sr
+                    kl, sl_ = self._pair_counts(a, b, self.start_l, keys_l)
+                    kr, sr_ = self._pair_counts(a, b, self.start_r, keys_r)
+                    keep, swap = kl + kr, sl_ + sr_
                     do = (swap < keep) | (equal and pas == 0) & (swap == keep) & (keep > 0)
                     if not do.any():
                         continue
@@ -172,7 +199,8 @@ class FastOrder:
                     flat[at], flat[at + 1] = flat[at + 1], flat[at].copy()
                     pos[flat[at]] -= 1
                     pos[flat[at + 1]] += 1
-            if gained <= 0 and not (equal and pas == 0):
+            total += gained
+            if not (equal and pas == 0) and gained < MIN_GAIN * (count - total + gained):
                 break
         # Write the new orders back into the per-layer arrays.
         offs = 0
@@ -180,20 +208,32 @@ class FastOrder:
             k = len(row)
             rows[r] = flat[offs:offs + k]
             offs += k
+        return total
 
     def run(self, start: Order, iters: int) -> tuple[Order, int]:
+        """Sweep and exchange from `start`, keeping the best order seen.
+
+        The iterations are deterministic in the order after the sweep and the iteration's
+        phase (sweep direction, equal swaps or not): once that pair repeats, every later
+        iteration repeats one already done, so the search stops there.
+        """
         rows = [np.asarray(r, dtype=np.int64) for r in start]
         pos = np.zeros(self.lg.n_items, dtype=np.int64)
         for r in rows:
             pos[r] = np.arange(len(r))
         best = [r.copy() for r in rows]
         best_cr = self.crossings(pos)
+        seen: set[tuple[int, bytes]] = set()
         for it in range(iters):
             if best_cr == 0:
                 break
             self.sweep(rows, pos, down=it % 2 == 0)
-            self.transpose(rows, pos, equal=it % 4 >= 2)
+            state = (it % 4, hashlib.blake2b(pos.tobytes(), digest_size=16).digest())
+            if state in seen and STOP_ON_REPEAT:
+                break
+            seen.add(state)
             cur = self.crossings(pos)
+            cur -= self.transpose(rows, pos, equal=it % 4 >= 2, count=cur)
             if cur < best_cr:
                 best, best_cr = [r.copy() for r in rows], cur
         return [r.tolist() for r in best], best_cr
