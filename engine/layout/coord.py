@@ -135,15 +135,11 @@ class Solver:
         return float((self.tw * d * d).sum() / 2)
 
 
-def compact_components(cols: list[list[int]], y: list[float], half: list[float], pad: list[float],
-                       ti: list[int], tj: list[int]) -> list[float]:
-    """Slide each unconnected piece (dead statements...) toward the main one.
+NP_COMPONENTS = 2_000  # items above which the pieces are found in numpy
 
-    The objective does not care where a disconnected piece sits, so it can be
-    left far away; move each piece rigidly as close to the centre of the
-    largest piece as the items next to it in its columns allow.
-    """
-    n = len(y)
+
+def _roots_py(n: int, ti: list[int], tj: list[int]) -> list[int]:
+    """Per item: the least item of its piece (union-find)."""
     parent = list(range(n))
 
     def find(a: int) -> int:
@@ -156,7 +152,42 @@ def compact_components(cols: list[list[int]], y: list[float], half: list[float],
         ri, rj = find(i), find(j)
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)
-    root = [find(v) for v in range(n)]
+    return [find(v) for v in range(n)]
+
+
+def _roots_np(n: int, ti: list[int], tj: list[int]) -> list[int] | None:
+    """The same in numpy (hook each larger root under the smaller, then shortcut: every
+    pointer goes to a smaller item of the same piece), or None when there is one piece."""
+    parent = np.arange(n)
+    i, j = np.asarray(ti, dtype=np.int64), np.asarray(tj, dtype=np.int64)
+    while True:
+        pi, pj = parent[i], parent[j]
+        differ = pi != pj
+        if not differ.any():
+            break
+        np.minimum.at(parent, np.maximum(pi, pj)[differ], np.minimum(pi, pj)[differ])
+        while True:
+            up = parent[parent]
+            if (up == parent).all():
+                break
+            parent = up
+    if (parent == 0).all():
+        return None
+    return parent.tolist()
+
+
+def compact_components(cols: list[list[int]], y: list[float], half: list[float], pad: list[float],
+                       ti: list[int], tj: list[int]) -> list[float]:
+    """Slide each unconnected piece (dead statements...) toward the main one.
+
+    The objective does not care where a disconnected piece sits, so it can be
+    left far away; move each piece rigidly as close to the centre of the
+    largest piece as the items next to it in its columns allow.
+    """
+    n = len(y)
+    root = _roots_np(n, ti, tj) if n > NP_COMPONENTS else _roots_py(n, ti, tj)
+    if root is None:
+        return y  # one piece
     members: dict[int, list[int]] = {}
     for v in range(n):
         members.setdefault(root[v], []).append(v)
