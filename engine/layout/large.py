@@ -219,9 +219,10 @@ class FastOrder:
                     flat[at], flat[at + 1] = flat[at + 1], flat[at].copy()
                     pos[flat[at]] -= 1
                     pos[flat[at + 1]] += 1
-            total += gained
-            if not (equal and pas == 0) and gained < MIN_GAIN * (count - total + gained):
+            if not (equal and pas == 0) and (gained <= 0 or gained < MIN_GAIN * (count - total)):
+                total += gained
                 break
+            total += gained
         # Write the new orders back into the per-layer arrays.
         offs = 0
         for r, row in enumerate(rows):
