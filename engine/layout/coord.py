@@ -24,24 +24,46 @@ POOL_ROUNDS = 400    # pooling rounds before a column is forced into order (neve
 
 
 def _isotonic(z: np.ndarray, w: np.ndarray, first: np.ndarray) -> np.ndarray:
-    """Weighted non-decreasing regression of z within each run that `first` starts."""
+    """Weighted non-decreasing regression of z within each run that `first` starts.
+
+    Every item starts as its own pool; each round merges the pools across every violated
+    boundary at once. A run without a violation is final (its pools no longer change), so it
+    leaves the rounds: late rounds only touch the few runs still pooling.
+    """
     n = len(z)
     if n < 2 or ((z[1:] >= z[:-1]) | first[1:]).all():
         return z  # already in order
-    start = np.ones(n, dtype=bool)  # every item its own pool at first
-    wz = w * z
+    y = np.empty(n)
+    slot = np.arange(n)             # the slots still pooling, in order
+    start = np.ones(n, dtype=bool)  # per such slot: it begins a pool
+    wz, ww, fst = w * z, w, first
     for _ in range(POOL_ROUNDS):
         at = np.flatnonzero(start)
-        mean = np.add.reduceat(wz, at) / np.add.reduceat(w, at)
-        bad = (mean[:-1] > mean[1:]) & ~first[at[1:]]
+        mean = np.add.reduceat(wz, at) / np.add.reduceat(ww, at)
+        bad = (mean[:-1] > mean[1:]) & ~fst[at[1:]]
         if not bad.any():
-            return np.repeat(mean, np.diff(np.append(at, n)))
+            break
         start[at[1:][bad]] = False
-    # Not settled: keep every column in order anyway (the result stays overlap-free).
-    y = np.repeat(mean, np.diff(np.append(at, n)))
-    for i in range(1, n):
-        if not first[i] and y[i] < y[i - 1]:
-            y[i] = y[i - 1]
+        # Runs with a violation go on; the others are final.
+        run = np.cumsum(fst) - 1
+        going = np.zeros(int(run[-1]) + 1, dtype=bool)
+        going[run[at[1:][bad]]] = True
+        keep = going[run]
+        pool_len = np.diff(np.append(at, len(slot)))
+        done = ~keep
+        y[slot[done]] = np.repeat(mean, pool_len)[done]
+        slot, start, wz, ww, fst = slot[keep], start[keep], wz[keep], ww[keep], fst[keep]
+    else:
+        # Not settled: keep every column in order anyway (the result stays overlap-free).
+        at = np.flatnonzero(start)
+        mean = np.add.reduceat(wz, at) / np.add.reduceat(ww, at)
+        rest = np.repeat(mean, np.diff(np.append(at, len(slot))))
+        for k in range(1, len(rest)):
+            if not fst[k] and rest[k] < rest[k - 1]:
+                rest[k] = rest[k - 1]
+        y[slot] = rest
+        return y
+    y[slot] = np.repeat(mean, np.diff(np.append(at, len(slot))))
     return y
 
 
