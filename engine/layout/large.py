@@ -10,6 +10,7 @@ from .layered import Layered, Order
 
 MIN_GAIN = 0.001       # an exchange pass gaining less than this share of the count is the last
 DIRECT_PAIRS = 1_000_000  # same-gap segment pairs up to which crossings compares them all (8 MB)
+CHUNK = 1 << 17           # pairs compared at a time
 STOP_ON_REPEAT = True  # end the sweeps when an iteration's start repeats (see FastOrder.run)
 
 
@@ -75,8 +76,11 @@ class FastOrder:
             return 0
         lower = pos[self.v] * self.stride + self.p
         if self.pairs is not None:  # few segment pairs per gap: compare them all
-            i, j = self.pairs
-            return int(((pos[self.u[i]] - pos[self.u[j]]) * (lower[i] - lower[j]) < 0).sum())
+            upper, total = pos[self.u], 0
+            for k in range(0, len(self.pairs[0]), CHUNK):  # a few MB of temporaries at a time
+                i, j = self.pairs[0][k:k + CHUNK], self.pairs[1][k:k + CHUNK]
+                total += int(((upper[i] - upper[j]) * (lower[i] - lower[j]) < 0).sum())
+            return total
         key2 = self.gap * (int(lower.max()) + 1) + lower
         order = np.lexsort((key2, pos[self.u], self.gap))
         return inversions_np(key2[order])
