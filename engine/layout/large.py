@@ -11,6 +11,7 @@ from .layered import Layered, Order
 MIN_GAIN = 0.001       # an exchange pass gaining less than this share of the count is the last
 DIRECT_PAIRS = 1_000_000  # same-gap segment pairs up to which crossings compares them all (8 MB)
 CHUNK = 1 << 17           # pairs compared at a time
+FEW_KEY_PAIRS = 64        # an item pair's key pairs up to which exchanges compare them all
 STOP_ON_REPEAT = True  # end the sweeps when an iteration's start repeats (see FastOrder.run)
 
 
@@ -134,25 +135,41 @@ class FastOrder:
                      keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For item pairs (a_i above b_i): crossings kept, and after a swap.
 
-        With hubs (a variable used a thousand times) all key pairs would be
-        too many: then keys come sorted per item and counts use searchsorted,
-        linear in the degrees.
+        Each pair's key pairs are compared directly, except where there are more than
+        FEW_KEY_PAIRS (a hub: a variable used a thousand times): those use keys sorted per
+        item (the hubs' keys come so) and searchsorted, linear in the degrees.
         """
         m = len(a)
         da = start[a + 1] - start[a]
         db = start[b + 1] - start[b]
         if not self.hubs:
-            cnt = da * db
-            total = int(cnt.sum())
-            if total == 0:
-                return np.zeros(m, dtype=np.int64), np.zeros(m, dtype=np.int64)
-            pid = np.repeat(np.arange(m), cnt)
-            k = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-            dbp = db[pid]
-            x = keys[start[a[pid]] + k // dbp]
-            y = keys[start[b[pid]] + k % dbp]
-            return (np.bincount(pid, x > y, m).astype(np.int64),
-                    np.bincount(pid, y > x, m).astype(np.int64))
+            return self._direct_counts(a, b, da, db, start, keys)
+        many = da * db > FEW_KEY_PAIRS
+        if not many.any():
+            return self._direct_counts(a, b, da, db, start, keys)
+        keep, swap = np.zeros(m, dtype=np.int64), np.zeros(m, dtype=np.int64)
+        few = ~many
+        keep[few], swap[few] = self._direct_counts(a[few], b[few], da[few], db[few], start, keys)
+        keep[many], swap[many] = self._sorted_counts(a[many], b[many], da[many], db[many], start, keys)
+        return keep, swap
+
+    @staticmethod
+    def _direct_counts(a, b, da, db, start, keys) -> tuple[np.ndarray, np.ndarray]:
+        m = len(a)
+        cnt = da * db
+        total = int(cnt.sum())
+        if total == 0:
+            return np.zeros(m, dtype=np.int64), np.zeros(m, dtype=np.int64)
+        pid = np.repeat(np.arange(m), cnt)
+        k = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        dbp = db[pid]
+        x = keys[start[a[pid]] + k // dbp]
+        y = keys[start[b[pid]] + k % dbp]
+        return (np.bincount(pid, x > y, m).astype(np.int64),
+                np.bincount(pid, y > x, m).astype(np.int64))
+
+    def _sorted_counts(self, a, b, da, db, start, keys) -> tuple[np.ndarray, np.ndarray]:
+        m = len(a)
         big = int(keys.max(initial=0)) + 2
         tag = np.arange(m, dtype=np.int64) * big
         kb, _ = self._gather(b, start, keys, tag)
