@@ -79,3 +79,18 @@ def test_either_solver_draws_the_same_layout(monkeypatch, size, seed):
     cache.clear()
     assert layout_graph(*g) == python
     cache.clear()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 300), st.integers(0, 2**16))
+def test_pieces_found_in_numpy_are_the_union_finds(n, seed):
+    """compact_components finds the pieces of big drawings in numpy: each item's least item
+    of its piece, as the plain-Python union-find says (None: one piece)."""
+    from compgraph.engine.layout.coord import _roots_np, _roots_py
+
+    rng = np.random.default_rng(seed)
+    m = int(rng.integers(0, 2 * n))
+    ti, tj = rng.integers(0, n, m).tolist(), rng.integers(0, n, m).tolist()
+    want = _roots_py(n, ti, tj)
+    got = _roots_np(n, ti, tj)
+    assert got == (None if set(want) == {0} else want)

@@ -24,24 +24,46 @@ POOL_ROUNDS = 400    # pooling rounds before a column is forced into order (neve
 
 
 def _isotonic(z: np.ndarray, w: np.ndarray, first: np.ndarray) -> np.ndarray:
-    """Weighted non-decreasing regression of z within each run that `first` starts."""
+    """Weighted non-decreasing regression of z within each run that `first` starts.
+
+    Every item starts as its own pool; each round merges the pools across every violated
+    boundary at once. A run without a violation is final (its pools no longer change), so it
+    leaves the rounds: late rounds only touch the few runs still pooling.
+    """
     n = len(z)
     if n < 2 or ((z[1:] >= z[:-1]) | first[1:]).all():
         return z  # already in order
-    start = np.ones(n, dtype=bool)  # every item its own pool at first
-    wz = w * z
+    y = np.empty(n)
+    slot = np.arange(n)             # the slots still pooling, in order
+    start = np.ones(n, dtype=bool)  # per such slot: it begins a pool
+    wz, ww, fst = w * z, w, first
     for _ in range(POOL_ROUNDS):
         at = np.flatnonzero(start)
-        mean = np.add.reduceat(wz, at) / np.add.reduceat(w, at)
-        bad = (mean[:-1] > mean[1:]) & ~first[at[1:]]
+        mean = np.add.reduceat(wz, at) / np.add.reduceat(ww, at)
+        bad = (mean[:-1] > mean[1:]) & ~fst[at[1:]]
         if not bad.any():
-            return np.repeat(mean, np.diff(np.append(at, n)))
+            break
         start[at[1:][bad]] = False
-    # Not settled: keep every column in order anyway (the result stays overlap-free).
-    y = np.repeat(mean, np.diff(np.append(at, n)))
-    for i in range(1, n):
-        if not first[i] and y[i] < y[i - 1]:
-            y[i] = y[i - 1]
+        # Runs with a violation go on; the others are final.
+        run = np.cumsum(fst) - 1
+        going = np.zeros(int(run[-1]) + 1, dtype=bool)
+        going[run[at[1:][bad]]] = True
+        keep = going[run]
+        pool_len = np.diff(np.append(at, len(slot)))
+        done = ~keep
+        y[slot[done]] = np.repeat(mean, pool_len)[done]
+        slot, start, wz, ww, fst = slot[keep], start[keep], wz[keep], ww[keep], fst[keep]
+    else:
+        # Not settled: keep every column in order anyway (the result stays overlap-free).
+        at = np.flatnonzero(start)
+        mean = np.add.reduceat(wz, at) / np.add.reduceat(ww, at)
+        rest = np.repeat(mean, np.diff(np.append(at, len(slot))))
+        for k in range(1, len(rest)):
+            if not fst[k] and rest[k] < rest[k - 1]:
+                rest[k] = rest[k - 1]
+        y[slot] = rest
+        return y
+    y[slot] = np.repeat(mean, np.diff(np.append(at, len(slot))))
     return y
 
 
@@ -135,15 +157,11 @@ class Solver:
         return float((self.tw * d * d).sum() / 2)
 
 
-def compact_components(cols: list[list[int]], y: list[float], half: list[float], pad: list[float],
-                       ti: list[int], tj: list[int]) -> list[float]:
-    """Slide each unconnected piece (dead statements...) toward the main one.
+NP_COMPONENTS = 2_000  # items above which the pieces are found in numpy
 
-    The objective does not care where a disconnected piece sits, so it can be
-    left far away; move each piece rigidly as close to the centre of the
-    largest piece as the items next to it in its columns allow.
-    """
-    n = len(y)
+
+def _roots_py(n: int, ti: list[int], tj: list[int]) -> list[int]:
+    """Per item: the least item of its piece (union-find)."""
     parent = list(range(n))
 
     def find(a: int) -> int:
@@ -156,7 +174,42 @@ def compact_components(cols: list[list[int]], y: list[float], half: list[float],
         ri, rj = find(i), find(j)
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)
-    root = [find(v) for v in range(n)]
+    return [find(v) for v in range(n)]
+
+
+def _roots_np(n: int, ti: list[int], tj: list[int]) -> list[int] | None:
+    """The same in numpy (hook each larger root under the smaller, then shortcut: every
+    pointer goes to a smaller item of the same piece), or None when there is one piece."""
+    parent = np.arange(n)
+    i, j = np.asarray(ti, dtype=np.int64), np.asarray(tj, dtype=np.int64)
+    while True:
+        pi, pj = parent[i], parent[j]
+        differ = pi != pj
+        if not differ.any():
+            break
+        np.minimum.at(parent, np.maximum(pi, pj)[differ], np.minimum(pi, pj)[differ])
+        while True:
+            up = parent[parent]
+            if (up == parent).all():
+                break
+            parent = up
+    if (parent == 0).all():
+        return None
+    return parent.tolist()
+
+
+def compact_components(cols: list[list[int]], y: list[float], half: list[float], pad: list[float],
+                       ti: list[int], tj: list[int]) -> list[float]:
+    """Slide each unconnected piece (dead statements...) toward the main one.
+
+    The objective does not care where a disconnected piece sits, so it can be
+    left far away; move each piece rigidly as close to the centre of the
+    largest piece as the items next to it in its columns allow.
+    """
+    n = len(y)
+    root = _roots_np(n, ti, tj) if n > NP_COMPONENTS else _roots_py(n, ti, tj)
+    if root is None:
+        return y  # one piece
     members: dict[int, list[int]] = {}
     for v in range(n):
         members.setdefault(root[v], []).append(v)
