@@ -32,6 +32,7 @@ BENCHES = [
     ("wire_size", []),
     ("wire_decode", []),
     ("layout_vs_dot", []),
+    ("layout_large", []),
     ("page_frames", []),
     ("sgd_vs_torch", []),
     ("limits", []),
