@@ -164,8 +164,9 @@ export class Explainer {
     };
   }
 
-  backward(replay, step, i, hidden) {
-    if (hidden.size) return this.backwardAsked(replay, step, i, hidden);
+  // A backward edge step's names and the chain rule written out: "contribution k of n to
+  // ∂f/∂x: ∂f/∂q · ∂q/∂x" at fan-out, else "∂f/∂x = ∂f/∂q · ∂q/∂x".
+  edgeTerms(step) {
     const out = this.out;
     const src = this.name(step.source);
     const tgt = this.name(step.node);
@@ -175,7 +176,12 @@ export class Explainer {
     // its formula, so the line never reads ∂f/∂z = … · ∂f/∂z.
     const local = tgt === out ? step.local_formula : `∂${tgt}/∂${src}`;
     const head = fan ? `contribution ${step.contribution} of ${step.contributions} to ${whole}:` : `${whole} =`;
-    const chain = `${head} ∂${out}/∂${tgt} · ${local}`;
+    return { out, src, tgt, fan, whole, local, head, chain: `${head} ∂${out}/∂${tgt} · ${local}` };
+  }
+
+  backward(replay, step, i, hidden) {
+    if (hidden.size) return this.backwardAsked(replay, step, i, hidden);
+    const { out, src, tgt, fan, whole, local, head, chain } = this.edgeTerms(step);
     const lines = [];
     if (step.rule) {
       // On tensors the rule says how the contribution is formed from the upstream and local
@@ -233,15 +239,8 @@ export class Explainer {
   // A backward edge step with its contribution (and its local gradient's value) or its
   // running sum asked for: the formulas and the numbers it is made from, and "?".
   backwardAsked(replay, step, i, hidden) {
-    const out = this.out;
-    const src = this.name(step.source);
-    const tgt = this.name(step.node);
-    const fan = step.contributions > 1;
-    const whole = `∂${out}/∂${src}`;
-    const local = tgt === out ? step.local_formula : `∂${tgt}/∂${src}`;
-    const head = fan ? `contribution ${step.contribution} of ${step.contributions} to ${whole}:` : `${whole} =`;
+    const { out, src, tgt, fan, whole, local, chain } = this.edgeTerms(step);
     const product = hidden.has("product");
-    const chain = `${head} ∂${out}/∂${tgt} · ${local}`;
     const partial = fan ? `∂${tgt}/∂${src} along this edge` : `∂${tgt}/∂${src}`;
     const lines = [
       { text: product ? `${chain} = ?` : `${chain} = ${valueWords(step.upstream)} · ${factor(step.local)} = ${valueWords(step.product)}`, kind: "grad" },
