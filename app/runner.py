@@ -13,7 +13,10 @@ limits in milliseconds, with nothing allocated. Then:
   terminated and replaced, and the client gets 503 time_budget_exceeded.
 
 An answer to a request cheap to read is kept (answers.py), so the same request asked again,
-a class opening the same example, is answered with the same bytes at once.
+a class opening the same example, is answered with the same bytes at once. And the request
+a page opened at a shared link will make is begun as the page is served (`begin`,
+sharelink.py), so the page's request, 150-350 ms later, waits only for the rest of it; a
+class opening one link at once shares that one analysis.
 
 Pricing needs the source parsed, which costs time in proportion to its length
 and its values, so only a request cheap to read (`estimate_max_work`) is priced on
@@ -22,8 +25,10 @@ the event loop; a larger one is priced, and refused if need be, in its worker.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import Literal, NamedTuple
 
 from .. import engine
 from .answers import AnswerCache
@@ -32,6 +37,21 @@ from .settings import Settings
 from .workers import WorkerPool, analyze_job, train_job
 
 Disconnected = Callable[[], Awaitable[None]]
+BEGUN_MAX = 8        # analyses begun for pages being served, at most at once
+BEGUN_KEEP_S = 20.0  # how long one waits for its page's request (a slow phone's modules)
+
+
+class Answered(NamedTuple):
+    body: bytes
+    encoding: str | None  # its Content-Encoding
+    how: Literal["new", "kept", "begun"]  # analysed for this request, kept from before, begun with the page
+
+
+def _retrieve(task: asyncio.Task) -> None:
+    """A begun analysis's error is the page's request's to raise (or nobody's): taken here, so
+    that asyncio does not report it as never retrieved."""
+    if not task.cancelled():
+        task.exception()
 
 
 class Analyzer:
@@ -42,6 +62,7 @@ class Analyzer:
         self.inline_max_work = settings.inline_max_work
         self.estimate_max_work = settings.estimate_max_work
         self.answers = AnswerCache(settings.answer_cache_mb * 2**20)
+        self.begun: dict[bytes, tuple[float, asyncio.Task]] = {}  # key -> (kept until, the analysis)
         memory = settings.worker_memory_mb * 2**20
         self.analyses = WorkerPool(settings.max_concurrent_analyses, settings.max_queued_analyses, memory)
         self.trainings = WorkerPool(settings.training_workers, settings.max_queued_trainings, memory,
@@ -56,17 +77,46 @@ class Analyzer:
         self.analyses.close()
         self.trainings.close()
 
+    @staticmethod
+    def _key(request: GraphRequest, gzip_ok: bool) -> bytes:
+        return request.model_dump_json().encode() + (b" gzip" if gzip_ok else b"")
+
+    def begin(self, request: GraphRequest, gzip_ok: bool) -> None:
+        """Start the analysis of a request a page being served is about to make, unless it is
+        kept or begun already, or BEGUN_MAX are under way. It is priced, queued and bounded
+        by its time budget like any other, and nobody waits for it until the request comes."""
+        key = self._key(request, gzip_ok)
+        now = time.monotonic()
+        for old in [k for k, (until, task) in self.begun.items() if until < now and task.done()]:
+            del self.begun[old]
+        if key in self.begun or len(self.begun) >= BEGUN_MAX or self.answers.get(key) is not None:
+            return
+        task = asyncio.get_running_loop().create_task(self._analyze(request, key, gzip_ok, None))
+        task.add_done_callback(_retrieve)
+        self.begun[key] = (now + BEGUN_KEEP_S, task)
+
     async def analyze(self, request: GraphRequest, disconnected: Disconnected | None = None,
-                      gzip_ok: bool = False) -> tuple[bytes, str | None]:
+                      gzip_ok: bool = False) -> Answered:
         """The engine's JSON contract as bytes and their Content-Encoding (gzip, for a large
         answer to a client that accepts it), or EngineError (workers.ClientGone if the
         client left)."""
-        deadline = time.monotonic() + self.budget
-        options = {**request.options.model_dump(), "limits": self.limits, "deadline": deadline}
-        key = request.model_dump_json().encode() + (b" gzip" if gzip_ok else b"")
+        key = self._key(request, gzip_ok)
+        begun = self.begun.get(key)
+        if begun is not None:
+            try:
+                return Answered(*await asyncio.shield(begun[1]), "begun")
+            except engine.EngineError as error:
+                if error.code != "server_busy":  # the same request fails the same way
+                    raise
         answer = self.answers.get(key)
         if answer is not None:
-            return answer
+            return Answered(*answer, "kept")
+        return Answered(*await self._analyze(request, key, gzip_ok, disconnected), "new")
+
+    async def _analyze(self, request: GraphRequest, key: bytes, gzip_ok: bool,
+                       disconnected: Disconnected | None) -> tuple[bytes, str | None]:
+        deadline = time.monotonic() + self.budget
+        options = {**request.options.model_dump(), "limits": self.limits, "deadline": deadline}
         reading = engine.parse_work(request.source, request.values)
         prepared = None
         if reading <= self.estimate_max_work:

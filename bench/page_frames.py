@@ -16,7 +16,9 @@ requestAnimationFrame callback is handled right after that rendering: its time i
   new browser context (nothing cached), from navigation start until drawn: fetching the
   page and its modules, the catalogue, the /api/graph answer (analysis and layout on the
   server; asked for as the page starts, static/js/prefetch.js, while the modules load),
-  decoding, building the drawing and its first paint. Median of runs.
+  decoding, building the drawing and its first paint. The server begins the analysis as it
+  serves the page (app/sharelink.py); the answer's Server-Timing says whether the page's
+  request took it ("begun"). Median of runs.
 - play_frame_interval: that program played at the fastest speed from the start: the
   requestAnimationFrame intervals over a few seconds (the page's loop and ours share the
   frame clock); the median of each of 3 runs must be ≤ 17 ms (60 Hz is the limit).
@@ -101,7 +103,8 @@ INSTRUMENT_JS = """
 # The /api/graph requests made since `after` (ms since navigation start).
 GRAPH_REQUESTS_JS = """(after) => performance.getEntriesByType('resource')
   .filter((e) => e.name.endsWith('/api/graph') && e.startTime >= after)
-  .map((e) => ({ start: e.startTime, end: e.responseEnd, bytes: e.encodedBodySize }))"""
+  .map((e) => ({ start: e.startTime, end: e.responseEnd, bytes: e.encodedBodySize,
+                 how: e.serverTiming.map((t) => t.description).join() }))"""
 
 # Press play and record every animation frame's timestamp while it plays.
 PLAY_JS = """async ({ seconds }) => {
@@ -192,9 +195,10 @@ def open_share_url(browser: Browser, link: str, console: list[str]) -> tuple[Pag
     page.goto(link, wait_until="commit", timeout=60_000)
     drawn = page.evaluate("window.__drawn")
     requests = page.evaluate(GRAPH_REQUESTS_JS, 0)
-    answer = requests[-1] if requests else {"start": float("nan"), "end": float("nan"), "bytes": 0}
+    answer = requests[-1] if requests else {"start": float("nan"), "end": float("nan"), "bytes": 0, "how": ""}
     page.wait_for_selector("body[data-ready='true']")
-    return page, {**drawn, "request": answer["start"], "answer": answer["end"], "bytes": answer["bytes"]}
+    return page, {**drawn, "request": answer["start"], "answer": answer["end"], "bytes": answer["bytes"],
+                  "how": answer["how"]}
 
 
 def play(page: Page, seconds: float) -> dict:
@@ -316,10 +320,10 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"page bench: headless Chromium {VIEWPORT['width']}x{VIEWPORT['height']}, server {url}")
     print("\nopening the share link of the 1,261-node program (ms since navigation start)")
-    print(f"{'run':<4} {'request sent':>13} {'answer in':>10} {'answer KB':>10} {'shown':>7} {'drawn':>7}")
+    print(f"{'run':<4} {'request sent':>13} {'answer in':>10} {'answer KB':>10} {'shown':>7} {'drawn':>7}  analysis")
     for k, run in enumerate(opens, 1):
         print(f"{k:<4} {run['request']:>13.0f} {run['answer']:>10.0f} {run['bytes'] / 1024:>10.0f} "
-              f"{run['mark']:>7.0f} {run['painted']:>7.0f}")
+              f"{run['mark']:>7.0f} {run['painted']:>7.0f}  {run['how']}")
     print("\nplaying it at the fastest speed")
     for k, played in enumerate(plays, 1):
         print(f"run {k} ({played['speed']} steps/s): {describe(played)}")

@@ -8,7 +8,9 @@ import struct
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
+import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser import PageLog, blur, node, node_ids_by_label, open_app, snapshot
@@ -59,6 +61,27 @@ def test_a_shared_link_asks_for_its_graph_once_before_the_page_asks_for_anything
     expect(page.locator("#graph .node")).to_have_count(5)
     expect(page.locator("#summary")).to_be_visible()
     expect(page.locator("#source")).to_have_value("q = x + y\nf = q * z")
+
+
+# Links the server reads as the page will ask (app/sharelink.py), each analysed nowhere else
+# before: the page's one request takes the analysis begun as the page was served.
+BEGUN_LINKS = {
+    "program": [("src", "q = x + y\r\nf = q * z * 1.25"), ("v.x", "-2"), ("v.y", "5"), ("v.z", "-4"),
+                ("step", "end")],
+    "tensors": [("src", "sum(relu(W @ x) * 0.75)"), ("v.W", "[[1, -2], [0.5, 3]]"), ("v.x", "[2, 1]")],
+    "embedded": [("src", "log(x1 * x2) * sin(x2) * 1.5"), ("v.x1", "2"), ("v.x2", "5"), ("embed", "1"),
+                 ("theme", "dark"), ("text", "1")],
+}
+
+
+@pytest.mark.parametrize("link", BEGUN_LINKS, ids=str)
+def test_a_shared_links_analysis_begins_as_the_page_is_served(page: Page, link: str):
+    page.goto("/?" + urlencode(BEGUN_LINKS[link]))
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    answers = page.evaluate("""() => performance.getEntriesByType('resource')
+        .filter((e) => e.name.endsWith('/api/graph')).map((e) => e.serverTiming.map((t) => t.description))""")
+    assert answers == [["begun"]]
+    expect(page.locator("#graph .node").first).to_be_attached()
 
 
 def test_url_at_the_end_opens_the_summary(page: Page):

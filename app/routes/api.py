@@ -66,14 +66,16 @@ class JSONBytes(Response):
 async def analyze(body: GraphRequest, request: Request) -> Response:
     analyzer: Analyzer = request.app.state.analyzer
     try:
-        answer, encoding = await analyzer.analyze(body, lambda: client_gone(request),
-                                                  accepts_gzip(request.headers.get("accept-encoding", "")))
+        answered = await analyzer.analyze(body, lambda: client_gone(request),
+                                          accepts_gzip(request.headers.get("accept-encoding", "")))
     except ClientGone:
         return Response(status_code=_GONE)
-    headers = {"Vary": "Accept-Encoding"}
-    if encoding:
-        headers["Content-Encoding"] = encoding
-    return JSONBytes(answer, headers=headers)
+    # Server-Timing: whether the analysis was made for this request, kept from an earlier
+    # one, or begun as the page was served (the page's timeline shows it; bench/page_frames.py)
+    headers = {"Vary": "Accept-Encoding", "Server-Timing": f"answer;desc={answered.how}"}
+    if answered.encoding:
+        headers["Content-Encoding"] = answered.encoding
+    return JSONBytes(answered.body, headers=headers)
 
 
 def accepts_gzip(accept_encoding: str) -> bool:

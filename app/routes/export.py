@@ -34,7 +34,7 @@ async def export(body: GraphRequest, request: Request) -> Response:
     # the walk-through's player reads the object form, drawn
     drawn = body.model_copy(update={"options": body.options.model_copy(update={"layout": True, "format": "object"})})
     try:
-        result, _ = await analyzer.analyze(drawn, lambda: client_gone(request))  # never gzip: it goes into the file
+        result = (await analyzer.analyze(drawn, lambda: client_gone(request))).body  # never gzip: it goes into the file
     except ClientGone:
         return Response(status_code=_GONE)
     variables = orjson.loads(result)["variables"]

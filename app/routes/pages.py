@@ -10,7 +10,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from ..packing import modules
+from ..runner import Analyzer
 from ..schemas import Health
+from ..sharelink import first_request
+from .api import accepts_gzip
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = ROOT / "templates"
@@ -34,6 +37,10 @@ _MODULES = sorted(name for name in modules("main.js") if name != "main.js")
                         "timeline only (which sites may frame it: COMPGRAPH_FRAME_ANCESTORS).")
 async def index(request: Request) -> Response:
     embed = request.query_params.get("embed") == "1"
+    first = first_request(request.query_params.multi_items()) if request.method == "GET" else None
+    if first is not None:  # a shared link: its analysis begins now, while the page loads
+        analyzer: Analyzer = request.app.state.analyzer
+        analyzer.begin(first, accepts_gzip(request.headers.get("accept-encoding", "")))
     return templates.TemplateResponse(request, "index.html", {"embed": embed, "modules": _MODULES})
 
 
