@@ -1,6 +1,7 @@
 """Shared fixtures.
 
 - `client`: httpx talking to the app in-process over ASGI (no socket, no thread).
+- `prepared`: the sources the server asked the engine to prepare, in order.
 - `running_server(...)`: a real uvicorn subprocess on a free 127.0.0.1 port, for the
   tests that need real sockets and real concurrency (hostile inputs, `compgraph serve`).
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from compgraph.app import runner
 from compgraph.app.main import create_app
 from compgraph.app.settings import Settings
 from fastapi import FastAPI
@@ -53,6 +55,20 @@ def settings() -> Settings:
 @pytest.fixture
 def app(settings: Settings) -> FastAPI:
     return create_app(settings)
+
+
+@pytest.fixture
+def prepared(monkeypatch) -> list[str]:
+    """The sources the engine was asked to prepare, in order."""
+    calls: list[str] = []
+    real = runner.engine.prepare
+
+    def counting(source, values, **options):
+        calls.append(source)
+        return real(source, values, **options)
+
+    monkeypatch.setattr(runner.engine, "prepare", counting)
+    return calls
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from compgraph.app import runner
 from compgraph.app.answers import AnswerCache
 from compgraph.app.main import create_app
 from compgraph.app.settings import Settings
@@ -13,20 +12,6 @@ from compgraph.app.settings import Settings
 pytestmark = pytest.mark.anyio
 
 LECTURE = {"source": "(x + y) * z", "values": {"x": -2, "y": 5, "z": -4}}
-
-
-@pytest.fixture
-def prepared(monkeypatch) -> list[str]:
-    """The sources the engine was asked to prepare, in order."""
-    calls: list[str] = []
-    real = runner.engine.prepare
-
-    def counting(source, values, **options):
-        calls.append(source)
-        return real(source, values, **options)
-
-    monkeypatch.setattr(runner.engine, "prepare", counting)
-    return calls
 
 
 async def test_the_same_request_is_answered_again_without_the_engine(client: httpx.AsyncClient,

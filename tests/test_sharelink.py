@@ -67,19 +67,6 @@ def test_links_whose_first_request_is_not_certain_are_not_read(query: str) -> No
     assert read(query) is None
 
 
-@pytest.fixture
-def prepared(monkeypatch) -> list[str]:
-    calls: list[str] = []
-    real = runner.engine.prepare
-
-    def counting(source, values, **options):
-        calls.append(source)
-        return real(source, values, **options)
-
-    monkeypatch.setattr(runner.engine, "prepare", counting)
-    return calls
-
-
 async def settle() -> None:
     """Let the analyses begun by the page's GET run (they run on this event loop)."""
     for _ in range(20):
