@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
+from itertools import repeat
+from operator import add
 
 from .layered import Layered, Order
 
@@ -26,22 +28,7 @@ MIN_QUIT = 4        # iterations without a better order before a start is given 
 MAX_ITER = 24       # iterations per start at most
 MAX_PASSES = 4      # exchange passes per iteration at most (more cost more than they gain)
 WORK_US = 0.6       # µs per item visited (measured: 0.6 over the bench's graphs of 10-320 items)
-Key = int | tuple[int, ...] | None
-
-
-def _crossed(x: Key, y: Key) -> int:
-    """Crossings between two items' segments on one side with x's above: key pairs with
-    x's greater. A key is None (no segment), an int, or a sorted tuple; equal keys share
-    an end and never cross."""
-    if x is None or y is None:
-        return 0
-    if type(x) is int:
-        if type(y) is int:
-            return 1 if x > y else 0
-        return bisect_left(y, x)
-    if type(y) is int:
-        return len(x) - bisect_right(x, y)
-    return sum(bisect_left(y, a) for a in x)
+Key = int | list[int] | None
 
 
 class Sweeps:
@@ -52,9 +39,10 @@ class Sweeps:
         self.stride = max(lg.nports, default=1) + 1  # a lower end's key: position * stride + port
         self.ups = [tuple(u) for u in lg.ups]
         self.downs = [tuple(b for b, _ in d) for d in lg.downs]
-        self.ports = [tuple(p for _, p in d) for d in lg.downs]
+        self.lows = [tuple(d) for d in lg.downs]  # (lower item, port) per segment
         # a port's offset from its node's centre, in slots: operands enter top to bottom
         self.frac = [tuple((p + 1) / (lg.nports[b] + 1) - 0.5 for b, p in d) for d in lg.downs]
+        self.val: list[float] = [0.0] * self.n  # the sweep's barycentres, per item
         self.work = 0
 
     def positions(self, rows: Order) -> list[int]:
@@ -65,97 +53,110 @@ class Sweeps:
         return pos
 
     def _left_keys(self, row: list[int], pos: list[int]) -> list[Key]:
-        """Each item's upper ends: their positions."""
+        """Each item's upper ends: their positions (one: an int; several: a sorted list;
+        none: None). Written out, two ends sorted by hand: the search's most frequent step."""
         ups = self.ups
         out: list[Key] = []
+        add = out.append
         for v in row:
             u = ups[v]
             if len(u) == 1:
-                out.append(pos[u[0]])
+                add(pos[u[0]])
+            elif len(u) == 2:
+                a, b = pos[u[0]], pos[u[1]]
+                add([a, b] if a <= b else [b, a])
             elif u:
-                out.append(tuple(sorted([pos[a] for a in u])))
+                add(sorted([pos[a] for a in u]))
             else:
-                out.append(None)
+                add(None)
         return out
 
     def _right_keys(self, row: list[int], pos: list[int]) -> list[Key]:
         """Each item's lower ends: position * stride + port."""
-        downs, ports, st = self.downs, self.ports, self.stride
+        lows, st = self.lows, self.stride
         out: list[Key] = []
+        add = out.append
         for v in row:
-            d = downs[v]
+            d = lows[v]
             if len(d) == 1:
-                out.append(pos[d[0]] * st + ports[v][0])
+                b, p = d[0]
+                add(pos[b] * st + p)
             elif d:
-                out.append(tuple(sorted([pos[b] * st + p for b, p in zip(d, ports[v], strict=False)])))
+                add(sorted([pos[b] * st + p for b, p in d]))
             else:
-                out.append(None)
+                add(None)
         return out
 
     def count(self, rows: Order, pos: list[int]) -> int:
         """Crossings of the order, ports included: inversions of the lower ends' keys, gap by
         gap, the segments taken in their upper ends' order."""
+        return self._count(rows, pos)[0]
+
+    def _count(self, rows: Order, pos: list[int]) -> tuple[int, list[list[Key] | None]]:
+        """The count, and the right keys of every layer of two items or more but the last,
+        as transpose takes them."""
         self.work += self.n
-        downs, ports, st = self.downs, self.ports, self.stride
         total = 0
-        for row in rows[:-1]:
-            keys: list[int] = []
-            for u in row:
-                d = downs[u]
-                if len(d) == 1:
-                    keys.append(pos[d[0]] * st + ports[u][0])
-                elif d:
-                    keys.extend(sorted([pos[b] * st + p for b, p in zip(d, ports[u], strict=False)]))
+        rights: list[list[Key] | None] = [None] * len(rows)
+        for r in range(len(rows) - 1):
+            if len(rows[r]) < 2:
+                continue  # segments from one item share their upper end
+            rights[r] = keys = self._right_keys(rows[r], pos)
             seen: list[int] = []
-            for i, k in enumerate(keys):
-                j = bisect_right(seen, k)
-                total += i - j
-                seen.insert(j, k)
-        return total
+            for k in keys:
+                if type(k) is int:
+                    j = bisect_right(seen, k)
+                    total += len(seen) - j
+                    seen.insert(j, k)
+                elif k:
+                    for x in k:  # sorted: an item's own ends never count
+                        j = bisect_right(seen, x)
+                        total += len(seen) - j
+                        seen.insert(j, x)
+        return total, rights
 
     def sweep(self, rows: Order, pos: list[int], down: bool) -> None:
         """One barycentre pass, layer after layer; items with no neighbour on that side keep
-        their slot, ties keep their order."""
+        their slot, ties keep their order (a stable sort on the barycentre alone)."""
         self.work += self.n
-        ups, downs, frac = self.ups, self.downs, self.frac
+        nbs, frac, val = (self.ups if down else self.downs), self.frac, self.val
+        at = pos.__getitem__
         for r in (range(1, len(rows)) if down else range(len(rows) - 2, -1, -1)):
             row = rows[r]
             if len(row) < 2:
                 continue
-            moving: list[tuple[float, int, int]] = []
-            slots: list[int] = []
-            for i, v in enumerate(row):
-                if down:
-                    nb = ups[v]
-                    if not nb:
-                        continue
-                    val = pos[nb[0]] if len(nb) == 1 else sum([pos[a] for a in nb]) / len(nb)
-                else:
-                    nb = downs[v]
-                    if not nb:
-                        continue
-                    f = frac[v]
-                    val = (pos[nb[0]] + f[0] if len(nb) == 1
-                           else sum([pos[b] + x for b, x in zip(nb, f, strict=False)]) / len(nb))
-                moving.append((val, i, v))
-                slots.append(i)
+            moving = [v for v in row if nbs[v]]
             if len(moving) < 2:
                 continue
-            moving.sort()
-            for slot, (_, _, v) in zip(slots, moving, strict=False):
-                row[slot] = v
+            for v in moving:
+                nb = nbs[v]
+                if down:
+                    val[v] = at(nb[0]) if len(nb) == 1 else sum(map(at, nb)) / len(nb)
+                else:
+                    f = frac[v]
+                    val[v] = at(nb[0]) + f[0] if len(nb) == 1 else sum(map(add, map(at, nb), f)) / len(nb)
+            if len(moving) == len(row):
+                row.sort(key=val.__getitem__)
+            else:
+                slots = [i for i, v in enumerate(row) if nbs[v]]
+                moving.sort(key=val.__getitem__)
+                for i, v in zip(slots, moving, strict=True):
+                    row[i] = v
             for i, v in enumerate(row):
                 pos[v] = i
 
-    def transpose(self, rows: Order, pos: list[int], equal: bool) -> int:
+    def transpose(self, rows: Order, pos: list[int], equal: bool,
+                  rights: list[list[Key] | None] | None = None) -> int:
         """Adjacent exchanges while any gains, a layer revisited when it or a neighbour
         changed; the gain. With `equal`, exchanges that leave the count as it is are made too.
         A layer's keys are its neighbours' positions: they are rebuilt only on the side
-        whose neighbour changed (its own exchanges carry them along)."""
+        whose neighbour changed (its own exchanges carry them along); `rights`, the right
+        keys as _count left them, if the order has not changed since."""
         n_layers = len(rows)
         dirty = [len(row) > 1 for row in rows]
         lefts: list[list[Key] | None] = [None] * n_layers
-        rights: list[list[Key] | None] = [None] * n_layers
+        if rights is None:
+            rights = [None] * n_layers
         total = 0
         for _ in range(MAX_PASSES):
             gain = 0
@@ -172,20 +173,39 @@ class Sweeps:
                     right = rights[r] = self._right_keys(row, pos)
                 moved = False
                 la, ra = left[0], right[0]
+                # Crossings of the pair's segments as it is (keep) and exchanged (swap), on
+                # each side: key pairs with the upper item's greater. A key is None (no
+                # segment), an int or a sorted list; equal keys share an end, never cross.
+                # Written out case by case: this loop is most of the search's time.
                 for i in range(len(row) - 1):
                     lb, rb = left[i + 1], right[i + 1]
-                    if type(la) is int and type(lb) is int:
-                        keep, swap = la > lb, lb > la
+                    if type(la) is int:
+                        if type(lb) is int:
+                            keep, swap = la > lb, lb > la
+                        elif lb is None:
+                            keep = swap = 0
+                        else:
+                            keep, swap = bisect_left(lb, la), len(lb) - bisect_right(lb, la)
                     elif la is None or lb is None:
                         keep = swap = 0
+                    elif type(lb) is int:
+                        keep, swap = len(la) - bisect_right(la, lb), bisect_left(la, lb)
                     else:
-                        keep, swap = _crossed(la, lb), _crossed(lb, la)
-                    if type(ra) is int and type(rb) is int:
-                        keep += ra > rb
-                        swap += rb > ra
+                        keep, swap = sum(map(bisect_left, repeat(lb), la)), sum(map(bisect_left, repeat(la), lb))
+                    if type(ra) is int:
+                        if type(rb) is int:
+                            keep += ra > rb
+                            swap += rb > ra
+                        elif rb is not None:
+                            keep += bisect_left(rb, ra)
+                            swap += len(rb) - bisect_right(rb, ra)
                     elif ra is not None and rb is not None:
-                        keep += _crossed(ra, rb)
-                        swap += _crossed(rb, ra)
+                        if type(rb) is int:
+                            keep += len(ra) - bisect_right(ra, rb)
+                            swap += bisect_left(ra, rb)
+                        else:
+                            keep += sum(map(bisect_left, repeat(rb), ra))
+                            swap += sum(map(bisect_left, repeat(ra), rb))
                     if keep and (swap < keep or (equal and swap == keep)):
                         gain += keep - swap
                         u, w = row[i], row[i + 1]
@@ -220,7 +240,8 @@ class Sweeps:
             if best_cr == 0 or stale >= MIN_QUIT or self.work * WORK_US > limit_us:
                 break
             self.sweep(rows, pos, down=it % 2 == 0)
-            cur = self.count(rows, pos) - self.transpose(rows, pos, equal=it % 4 >= 2)
+            cur, rights = self._count(rows, pos)
+            cur -= self.transpose(rows, pos, equal=it % 4 >= 2, rights=rights)
             if cur <= best_cr:
                 stale = 0 if cur < best_cr else stale + 1
                 best, best_cr = [list(row) for row in rows], cur
