@@ -40,6 +40,11 @@ class Sweeps:
         self.ups = [tuple(u) for u in lg.ups]
         self.downs = [tuple(b for b, _ in d) for d in lg.downs]
         self.lows = [tuple(d) for d in lg.downs]  # (lower item, port) per segment
+        # Most items have one segment a side: its other end, else -1 (none) or -2 (several),
+        # and its port, spare the keys a length check.
+        self.up1 = [u[0] if len(u) == 1 else -2 if u else -1 for u in lg.ups]
+        self.down1 = [d[0][0] if len(d) == 1 else -2 if d else -1 for d in lg.downs]
+        self.port1 = [d[0][1] if len(d) == 1 else 0 for d in lg.downs]
         # a port's offset from its node's centre, in slots: operands enter top to bottom
         self.frac = [tuple((p + 1) / (lg.nports[b] + 1) - 0.5 for b, p in d) for d in lg.downs]
         self.val: list[float] = [0.0] * self.n  # the sweep's barycentres, per item
@@ -55,36 +60,37 @@ class Sweeps:
     def _left_keys(self, row: list[int], pos: list[int]) -> list[Key]:
         """Each item's upper ends: their positions (one: an int; several: a sorted list;
         none: None). Written out, two ends sorted by hand: the search's most frequent step."""
-        ups = self.ups
+        up1, ups = self.up1, self.ups
         out: list[Key] = []
         add = out.append
         for v in row:
-            u = ups[v]
-            if len(u) == 1:
-                add(pos[u[0]])
-            elif len(u) == 2:
-                a, b = pos[u[0]], pos[u[1]]
-                add([a, b] if a <= b else [b, a])
-            elif u:
-                add(sorted([pos[a] for a in u]))
-            else:
+            a = up1[v]
+            if a >= 0:
+                add(pos[a])
+            elif a == -1:
                 add(None)
+            else:
+                u = ups[v]
+                if len(u) == 2:
+                    a, b = pos[u[0]], pos[u[1]]
+                    add([a, b] if a <= b else [b, a])
+                else:
+                    add(sorted([pos[a] for a in u]))
         return out
 
     def _right_keys(self, row: list[int], pos: list[int]) -> list[Key]:
         """Each item's lower ends: position * stride + port."""
-        lows, st = self.lows, self.stride
+        down1, port1, lows, st = self.down1, self.port1, self.lows, self.stride
         out: list[Key] = []
         add = out.append
         for v in row:
-            d = lows[v]
-            if len(d) == 1:
-                b, p = d[0]
-                add(pos[b] * st + p)
-            elif d:
-                add(sorted([pos[b] * st + p for b, p in d]))
-            else:
+            b = down1[v]
+            if b >= 0:
+                add(pos[b] * st + port1[v])
+            elif b == -1:
                 add(None)
+            else:
+                add(sorted([pos[b] * st + p for b, p in lows[v]]))
         return out
 
     def count(self, rows: Order, pos: list[int]) -> int:
@@ -177,8 +183,8 @@ class Sweeps:
                 # each side: key pairs with the upper item's greater. A key is None (no
                 # segment), an int or a sorted list; equal keys share an end, never cross.
                 # Written out case by case: this loop is most of the search's time.
-                for i in range(len(row) - 1):
-                    lb, rb = left[i + 1], right[i + 1]
+                for i in range(1, len(row)):  # the pair at slots i - 1, i
+                    lb, rb = left[i], right[i]
                     if type(la) is int:
                         if type(lb) is int:
                             keep, swap = la > lb, lb > la
@@ -208,10 +214,10 @@ class Sweeps:
                             swap += sum(map(bisect_left, repeat(ra), rb))
                     if keep and (swap < keep or (equal and swap == keep)):
                         gain += keep - swap
-                        u, w = row[i], row[i + 1]
-                        row[i], row[i + 1] = w, u
-                        pos[u], pos[w] = i + 1, i
-                        left[i], left[i + 1], right[i], right[i + 1] = lb, la, rb, ra
+                        u, w = row[i - 1], row[i]
+                        row[i - 1], row[i] = w, u
+                        pos[u], pos[w] = i, i - 1
+                        left[i - 1], left[i], right[i - 1], right[i] = lb, la, rb, ra
                         moved = True
                     else:
                         la, ra = lb, rb
