@@ -108,43 +108,55 @@ class Sweeps:
             if len(rows[r]) < 2:
                 continue  # segments from one item share their upper end
             rights[r] = keys = self._right_keys(rows[r], pos)
+            # the keys met so far, sorted, and the greatest: most come in order, appended
             seen: list[int] = []
+            add, top = seen.append, -1
             for k in keys:
                 if type(k) is int:
-                    j = bisect_right(seen, k)
-                    total += len(seen) - j
-                    seen.insert(j, k)
+                    if k >= top:
+                        add(k)
+                        top = k
+                    else:
+                        j = bisect_right(seen, k)
+                        total += len(seen) - j
+                        seen.insert(j, k)
                 elif k:
                     for x in k:  # sorted: an item's own ends never count
-                        j = bisect_right(seen, x)
-                        total += len(seen) - j
-                        seen.insert(j, x)
+                        if x >= top:
+                            add(x)
+                            top = x
+                        else:
+                            j = bisect_right(seen, x)
+                            total += len(seen) - j
+                            seen.insert(j, x)
         return total, rights
 
     def sweep(self, rows: Order, pos: list[int], down: bool) -> None:
         """One barycentre pass, layer after layer; items with no neighbour on that side keep
         their slot, ties keep their order (a stable sort on the barycentre alone)."""
         self.work += self.n
-        nbs, frac, val = (self.ups if down else self.downs), self.frac, self.val
+        nbs, one = (self.ups, self.up1) if down else (self.downs, self.down1)
+        frac, val = self.frac, self.val
         at = pos.__getitem__
         for r in (range(1, len(rows)) if down else range(len(rows) - 2, -1, -1)):
             row = rows[r]
             if len(row) < 2:
                 continue
-            moving = [v for v in row if nbs[v]]
+            moving = [v for v in row if one[v] != -1]
             if len(moving) < 2:
                 continue
             for v in moving:
-                nb = nbs[v]
-                if down:
-                    val[v] = at(nb[0]) if len(nb) == 1 else sum(map(at, nb)) / len(nb)
+                a = one[v]
+                if a >= 0:
+                    val[v] = pos[a] if down else pos[a] + frac[v][0]
+                elif down:
+                    val[v] = sum(map(at, nbs[v])) / len(nbs[v])
                 else:
-                    f = frac[v]
-                    val[v] = at(nb[0]) + f[0] if len(nb) == 1 else sum(map(add, map(at, nb), f)) / len(nb)
+                    val[v] = sum(map(add, map(at, nbs[v]), frac[v])) / len(nbs[v])
             if len(moving) == len(row):
                 row.sort(key=val.__getitem__)
             else:
-                slots = [i for i, v in enumerate(row) if nbs[v]]
+                slots = [i for i, v in enumerate(row) if one[v] != -1]
                 moving.sort(key=val.__getitem__)
                 for i, v in zip(slots, moving, strict=True):
                     row[i] = v
