@@ -13,6 +13,11 @@ The search is bounded without a clock: every step adds the items it visits to `w
 new iteration past the budget and the overrun the caller allows. A start cut short mostly
 ends above the best of the others, so letting the last one go on buys more than a larger
 budget for the same time (order.py).
+
+Written for CPython's speed, since the same steps done faster give the same drawing sooner:
+an item's ends on one side are an int where it has one segment (most items), a sorted list
+where it has several; the exchange loop spells out each pair of cases instead of calling a
+function per pair; the count hands the keys it built to the exchanges.
 """
 
 from __future__ import annotations
@@ -40,8 +45,8 @@ class Sweeps:
         self.ups = [tuple(u) for u in lg.ups]
         self.downs = [tuple(b for b, _ in d) for d in lg.downs]
         self.lows = [tuple(d) for d in lg.downs]  # (lower item, port) per segment
-        # Most items have one segment a side: its other end, else -1 (none) or -2 (several),
-        # and its port, spare the keys a length check.
+        # Per item, the other end of its one segment on each side (-1: none, -2: several)
+        # and the lower end's port: most items have one, and their keys need no length check.
         self.up1 = [u[0] if len(u) == 1 else -2 if u else -1 for u in lg.ups]
         self.down1 = [d[0][0] if len(d) == 1 else -2 if d else -1 for d in lg.downs]
         self.port1 = [d[0][1] if len(d) == 1 else 0 for d in lg.downs]
@@ -100,19 +105,25 @@ class Sweeps:
 
     def _count(self, rows: Order, pos: list[int]) -> tuple[int, list[list[Key] | None]]:
         """The count, and the right keys of every layer of two items or more but the last,
-        as transpose takes them."""
+        as transpose takes them (built here as _right_keys does, counted as they come)."""
         self.work += self.n
+        down1, port1, lows, st = self.down1, self.port1, self.lows, self.stride
         total = 0
         rights: list[list[Key] | None] = [None] * len(rows)
         for r in range(len(rows) - 1):
-            if len(rows[r]) < 2:
+            row = rows[r]
+            if len(row) < 2:
                 continue  # segments from one item share their upper end
-            rights[r] = keys = self._right_keys(rows[r], pos)
-            # the keys met so far, sorted, and the greatest: most come in order, appended
+            rights[r] = keys = []
+            key = keys.append
+            # the lower ends met so far, sorted, and the greatest: most come in order, appended
             seen: list[int] = []
             add, top = seen.append, -1
-            for k in keys:
-                if type(k) is int:
+            for v in row:
+                b = down1[v]
+                if b >= 0:
+                    k = pos[b] * st + port1[v]
+                    key(k)
                     if k >= top:
                         add(k)
                         top = k
@@ -120,8 +131,12 @@ class Sweeps:
                         j = bisect_right(seen, k)
                         total += len(seen) - j
                         seen.insert(j, k)
-                elif k:
-                    for x in k:  # sorted: an item's own ends never count
+                elif b == -1:
+                    key(None)
+                else:
+                    ks = sorted([pos[b] * st + p for b, p in lows[v]])
+                    key(ks)
+                    for x in ks:  # sorted: an item's own ends never count
                         if x >= top:
                             add(x)
                             top = x
