@@ -42,17 +42,38 @@ class Sweeps:
     def __init__(self, lg: Layered) -> None:
         self.n = lg.n_items
         self.stride = max(lg.nports, default=1) + 1  # a lower end's key: position * stride + port
-        self.ups = [tuple(u) for u in lg.ups]
-        self.downs = [tuple(b for b, _ in d) for d in lg.downs]
-        self.lows = [tuple(d) for d in lg.downs]  # (lower item, port) per segment
+        self.ups = lg.ups  # read only, as lg.downs: (lower item, port) per segment
+        self.lows = lg.downs
+        self.downs: list[list[int]] = []
         # Per item, the other end of its one segment on each side (-1: none, -2: several)
         # and the lower end's port: most items have one, and their keys need no length check.
         self.up1 = [u[0] if len(u) == 1 else -2 if u else -1 for u in lg.ups]
-        self.down1 = [d[0][0] if len(d) == 1 else -2 if d else -1 for d in lg.downs]
-        self.port1 = [d[0][1] if len(d) == 1 else 0 for d in lg.downs]
+        self.down1: list[int] = []
+        self.port1: list[int] = []
         # a port's offset from its node's centre, in slots: operands enter top to bottom
-        self.frac = [tuple((p + 1) / (lg.nports[b] + 1) - 0.5 for b, p in d) for d in lg.downs]
+        self.frac: list[list[float]] = []
+        nports = lg.nports
+        for d in lg.downs:  # one loop, no comprehension per item: this runs per graph
+            if len(d) == 1:
+                (b, p), = d
+                self.downs.append([b])
+                self.down1.append(b)
+                self.port1.append(p)
+                self.frac.append([(p + 1) / (nports[b] + 1) - 0.5])
+            else:
+                self.downs.append([b for b, _ in d])
+                self.down1.append(-2 if d else -1)
+                self.port1.append(0)
+                self.frac.append([(p + 1) / (nports[b] + 1) - 0.5 for b, p in d])
         self.val: list[float] = [0.0] * self.n  # the sweep's barycentres, per item
+        # per layer: whether every item has a segment up (down), so that all of them move
+        self.all_up = [True] * lg.n_layers
+        self.all_down = [True] * lg.n_layers
+        for v, r in enumerate(lg.layer):
+            if not lg.ups[v]:
+                self.all_up[r] = False
+            if not lg.downs[v]:
+                self.all_down[r] = False
         self.work = 0
 
     def positions(self, rows: Order) -> list[int]:
@@ -150,14 +171,14 @@ class Sweeps:
         """One barycentre pass, layer after layer; items with no neighbour on that side keep
         their slot, ties keep their order (a stable sort on the barycentre alone)."""
         self.work += self.n
-        nbs, one = (self.ups, self.up1) if down else (self.downs, self.down1)
+        nbs, one, full = (self.ups, self.up1, self.all_up) if down else (self.downs, self.down1, self.all_down)
         frac, val = self.frac, self.val
         at = pos.__getitem__
         for r in (range(1, len(rows)) if down else range(len(rows) - 2, -1, -1)):
             row = rows[r]
             if len(row) < 2:
                 continue
-            moving = [v for v in row if one[v] != -1]
+            moving = row if full[r] else [v for v in row if one[v] != -1]
             if len(moving) < 2:
                 continue
             for v in moving:
