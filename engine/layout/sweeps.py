@@ -36,6 +36,15 @@ WORK_US = 0.6       # µs per item visited (measured: 0.6 over the bench's graph
 Key = int | list[int] | None
 
 
+def _lower_ends(d: list[tuple[int, int]], pos: list[int], st: int) -> list[int]:
+    """The sorted keys of an item's several lower ends (two, the most, sorted by hand)."""
+    if len(d) == 2:
+        (b, p), (c, q) = d
+        x, y = pos[b] * st + p, pos[c] * st + q
+        return [x, y] if x <= y else [y, x]
+    return sorted([pos[b] * st + p for b, p in d])
+
+
 class Sweeps:
     """The search state of one layered graph: its segments and the work done so far."""
 
@@ -116,7 +125,7 @@ class Sweeps:
             elif b == -1:
                 add(None)
             else:
-                add(sorted([pos[b] * st + p for b, p in lows[v]]))
+                add(_lower_ends(lows[v], pos, st))
         return out
 
     def count(self, rows: Order, pos: list[int]) -> int:
@@ -155,7 +164,7 @@ class Sweeps:
                 elif b == -1:
                     key(None)
                 else:
-                    ks = sorted([pos[b] * st + p for b, p in lows[v]])
+                    ks = _lower_ends(lows[v], pos, st)
                     key(ks)
                     for x in ks:  # sorted: an item's own ends never count
                         if x >= top:
