@@ -629,6 +629,36 @@ def test_plain_python_exchanges_gain_exactly_what_they_say(g, seed):
         assert after_sweep - gain == _reference_crossings(lg, rows)
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dags(max_nodes=60), st.integers(0, 2**16))
+def test_the_keys_the_count_hands_to_the_exchanges_are_the_ones_they_would_build(g, seed):
+    """improve() passes the right keys _count built on to transpose instead of building them
+    again: the exchanges, their gain and the order come out as with keys built afresh."""
+    import random
+
+    from compgraph.engine.layout.layered import build, id_order
+    from compgraph.engine.layout.rank import assign_layers
+    from compgraph.engine.layout.sweeps import Sweeps
+
+    inputs, kinds, _, output = g
+    layer = assign_layers(inputs, kinds, output)
+    lg = build(inputs, layer, max(layer) + 1, draw_mod.DUMMY_BUDGET)
+    rows = id_order(lg)
+    rng = random.Random(seed)
+    for row in rows:
+        rng.shuffle(row)
+    sw = Sweeps(lg)
+    pos = sw.positions(rows)
+    for it in range(3):
+        sw.sweep(rows, pos, down=it % 2 == 0)
+        fresh_rows, fresh_pos = [list(row) for row in rows], list(pos)
+        count, rights = sw._count(rows, pos)
+        assert count == sw.count(fresh_rows, fresh_pos)
+        handed = sw.transpose(rows, pos, equal=it == 2, rights=rights)
+        built = sw.transpose(fresh_rows, fresh_pos, equal=it == 2)
+        assert (handed, rows, pos) == (built, fresh_rows, fresh_pos)
+
+
 def test_the_plain_python_search_stops_at_its_budget(monkeypatch):
     from compgraph.engine.layout import sweeps
     from compgraph.engine.layout.layered import build

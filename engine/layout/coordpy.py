@@ -58,44 +58,39 @@ class ListSolver:
 
     def solve(self, sweeps: int, tol: float = 0.25) -> list[float]:
         y = list(self.y0)
+        omega, inf = OMEGA, float("inf")
         for _ in range(sweeps):
             moved = 0.0
             for cols in self.parity:
                 for col in cols:
-                    # the column's pools as it is read top to bottom: mean, sum w * z, sum w,
-                    # count (pool adjacent violators, as pools() but inlined: the hot loop)
-                    means: list[float] = []
-                    wzs: list[float] = []
-                    wss: list[float] = []
-                    counts: list[int] = []
+                    # the column's pools as it is read top to bottom, each (mean, sum w * z,
+                    # sum w, count), and the last one's mean (pool adjacent violators, as
+                    # pools() but inlined: the hot loop)
+                    pools: list[tuple[float, float, float, int]] = []
+                    add, top = pools.append, -inf
                     for v, off, w, nb in col:
                         old = y[v]
                         if nb:
                             pull = 0.0
                             for j, o, t in nb:
                                 pull += t * (y[j] + o)
-                            m = old + OMEGA * (pull / w - old) - off
+                            m = old + omega * (pull / w - old) - off
                         else:
                             m = old - off
-                        if means and means[-1] > m:
+                        if top > m:
                             a, b, c = w * m, w, 1
-                            while means and means[-1] > m:
-                                means.pop()
-                                a += wzs.pop()
-                                b += wss.pop()
-                                c += counts.pop()
+                            while pools and pools[-1][0] > m:
+                                _, wz, ws, n = pools.pop()
+                                a += wz
+                                b += ws
+                                c += n
                                 m = a / b
-                            means.append(m)
-                            wzs.append(a)
-                            wss.append(b)
-                            counts.append(c)
+                            add((m, a, b, c))
                         else:
-                            means.append(m)
-                            wzs.append(w * m)
-                            wss.append(w)
-                            counts.append(1)
+                            add((m, w * m, w, 1))
+                        top = m
                     k = 0
-                    for m, c in zip(means, counts, strict=True):
+                    for m, _, _, c in pools:
                         for v, off, _, _ in col[k:k + c] if c > 1 else (col[k],):
                             new = m + off
                             d = abs(new - y[v])

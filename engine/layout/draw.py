@@ -51,7 +51,7 @@ def _check(inputs: Sequence[Sequence[int]], kinds: Sequence[str], labels: Sequen
     for i, args in enumerate(inputs):
         if kinds[i] not in ("input", "const", "op"):
             raise ValueError(f"node {i}: unknown kind {kinds[i]!r}")
-        row = [int(j) for j in args]
+        row = list(map(int, args))  # no comprehension frame per node
         if row and (min(row) < 0 or max(row) >= i):
             raise ValueError(f"node {i}: operands must be earlier node ids, got {row}")
         out.append(row)

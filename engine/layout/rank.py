@@ -34,9 +34,10 @@ def assign_layers(inputs: Sequence[Sequence[int]], kinds: Sequence[str], output:
     n = len(inputs)
     users = consumers_of(inputs)
     layer = [0] * n
+    at = layer.__getitem__  # max(map(at, ...)): no generator frame, in the hot loops below
     for i, args in enumerate(inputs):
         if args:
-            layer[i] = 1 + max(layer[j] for j in args)
+            layer[i] = 1 + max(map(at, args))
 
     # Descendants of the output (dead consumers of it) must stay right of it.
     below = [False] * n
@@ -50,12 +51,12 @@ def assign_layers(inputs: Sequence[Sequence[int]], kinds: Sequence[str], output:
         fixed[output] = True
     for i in range(output + 1, n):
         if below[i] and inputs[i]:
-            layer[i] = max(layer[i], 1 + max(layer[j] for j in inputs[i]))
+            layer[i] = max(layer[i], 1 + max(map(at, inputs[i])))
     top = max(layer, default=0)
 
     def bounds(i: int) -> tuple[int, int]:
-        lo = 1 + max((layer[j] for j in inputs[i]), default=-1)
-        hi = min((layer[j] for j in users[i]), default=top + 1) - 1
+        lo = 1 + max(map(at, inputs[i]), default=-1)
+        hi = min(map(at, users[i]), default=top + 1) - 1
         if not users[i]:
             hi = min(hi, last if not below[i] else top)
         return lo, hi
@@ -99,7 +100,7 @@ def assign_layers(inputs: Sequence[Sequence[int]], kinds: Sequence[str], output:
             layer[i] = best
     for i in range(n):
         if kinds[i] == "input" and users[i]:
-            first = min(layer[j] for j in users[i])
+            first = min(map(at, users[i]))
             if first >= DEEP_INPUT:
                 layer[i] = first - 1
     return layer
