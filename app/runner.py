@@ -83,13 +83,15 @@ class Analyzer:
 
     def begin(self, request: GraphRequest, gzip_ok: bool) -> None:
         """Start the analysis of a request a page being served is about to make, unless it is
-        kept or begun already, or BEGUN_MAX are under way. It is priced, queued and bounded
-        by its time budget like any other, and nobody waits for it until the request comes."""
+        kept or begun already, BEGUN_MAX are under way, or no worker is free (a request
+        someone waits for never queues behind one nobody asked for yet). It is priced and
+        bounded by its time budget like any other; nobody waits for it until the request comes."""
         key = self._key(request, gzip_ok)
         now = time.monotonic()
         for old in [k for k, (until, task) in self.begun.items() if until < now and task.done()]:
             del self.begun[old]
-        if key in self.begun or len(self.begun) >= BEGUN_MAX or self.answers.get(key) is not None:
+        if (key in self.begun or len(self.begun) >= BEGUN_MAX or self.answers.get(key) is not None
+                or self.analyses.admitted >= self.analyses.workers):
             return
         task = asyncio.get_running_loop().create_task(self._analyze(request, key, gzip_ok, None))
         task.add_done_callback(_retrieve)

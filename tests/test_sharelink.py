@@ -124,6 +124,19 @@ async def test_at_most_begun_max_analyses_are_begun(client_for, prepared) -> Non
     assert late.headers["server-timing"] == "answer;desc=new"
 
 
+async def test_nothing_is_begun_while_every_worker_is_taken(client_for, prepared) -> None:
+    app = create_app(Settings(answer_cache_mb=0))
+    async with client_for(app) as client:
+        pool = app.state.analyzer.analyses
+        pool.admitted = pool.workers  # as while the class's analyses run
+        await client.get("/?" + urlencode(LECTURE))
+        await settle()
+        assert prepared == []
+        pool.admitted = 0
+        answer = await client.post("/api/graph", json=page_body("(x + y) * z", {"x": -2, "y": 5, "z": -4}))
+    assert answer.headers["server-timing"] == "answer;desc=new"
+
+
 async def test_a_busy_server_answers_the_page_anew(client_for, monkeypatch) -> None:
     app = create_app(Settings(answer_cache_mb=0))
     async with client_for(app) as client:
