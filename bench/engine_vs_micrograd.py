@@ -14,7 +14,9 @@ runs it (the cycle collector paused, as analyze pauses it):
   fwd+bwd    the forward and backward passes with the full step trace's records
   gradchk    the numerical gradient check analyze() runs by default
   run rest   the rest of run(): the plan, the warnings
-  compact    Analysis.to_json() in the compact form (what the page asks for)
+  texts      the names, formulas and expressions the answer shows, worked out once per graph
+             (display.formula_texts, kept on the graph: the JSON columns below reuse them)
+  compact    Analysis.to_json() in the compact form (what the page asks for), texts ready
   object     the same answer as the object contract (for comparison)
   gzip       compressing the compact answer as the server does for a large one (level 1)
 and the total, analyze() then the compact JSON, measured end to end, beside micrograd.
@@ -35,6 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from compgraph.engine.display import formula_texts  # noqa: E402
 from compgraph.engine.evaluate import evaluate, forward_plan  # noqa: E402
 from compgraph.engine.fast_graph import read_graph  # noqa: E402
 from compgraph.engine.gcpause import collector_paused  # noqa: E402
@@ -114,6 +117,8 @@ def run_size(n, repeat):
     t["gradchk"], _ = best_of(repeat, lambda: central_differences(graph, plan, ev.values, ev.grads))
     t_run, analysis = best_of(repeat, prepared.run)
     t["run rest"] = max(0.0, t_run - t["fwd+bwd"] - t["gradchk"])
+    t_texts, _ = best_of(repeat, lambda: formula_texts(read(source), source))  # a new graph: nothing kept
+    t["texts"] = max(0.0, t_texts - t["read"])
     t["compact"], payload = best_of(repeat, lambda: analysis.to_json("compact"))
     t["object"], objects = best_of(repeat, lambda: analysis.to_json("object"))
     t["gzip"], _ = best_of(repeat, lambda: gzip.compress(payload, compresslevel=1, mtime=0))
@@ -148,7 +153,7 @@ def peak_memory(n):
     return ours, ours_full, micro
 
 
-PHASES = ("read", "price", "fwd+bwd", "gradchk", "run rest", "compact", "object", "gzip")
+PHASES = ("read", "price", "fwd+bwd", "gradchk", "run rest", "texts", "compact", "object", "gzip")
 
 
 def main(argv: list[str] | None = None) -> None:
