@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import orjson
 
-from .display import formula_texts, output_name, positional
+from .display import formula_texts, kept_names, output_name, positional
 from .graph import Graph
 from .mistakes import add_mistakes
 from .numbers import json_number, json_numbers
@@ -51,7 +51,7 @@ def compact(analysis) -> dict:
     """The compact form as a dict of lists and numpy arrays, ready for orjson."""
     graph, ev = analysis.graph, analysis.evaluation
     labels = _labels(graph)
-    names = formula_texts(graph, analysis.source).names
+    names = kept_names(graph, analysis.source)
     out_name = output_name(graph)
     tensor = analysis.tensor
     if tensor:
@@ -144,7 +144,7 @@ def _numbers(values: np.ndarray) -> np.ndarray | list:
     return out
 
 
-def _backward(graph: Graph, ev, names: list[str], tensor: bool) -> dict:
+def _backward(graph: Graph, ev, names: tuple[str, ...], tensor: bool) -> dict:
     records = ev.records
     if tensor:
         edges = np.asarray(records.edges, dtype=np.int64)
@@ -209,7 +209,7 @@ def _updates(graph: Graph, ev, learning_rate: float) -> dict:
     return {"learning_rate": learning_rate, **rows}
 
 
-def _mistakes(graph: Graph, ev, names: list[str], source: str) -> list:
+def _mistakes(graph: Graph, ev, names: tuple[str, ...], source: str) -> list:
     """Classroom mode: each step's likely wrong answers, in step order (mistakes.add_mistakes,
     which reads each step's kind and node)."""
     formulas = formula_texts(graph, source).formulas

@@ -598,11 +598,9 @@ def test_the_search_is_bounded_by_its_budget():
     assert plans[-1] > 0, "a large graph gets less than the fullest search"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(dags(max_nodes=60), st.integers(0, 2**16))
-def test_plain_python_exchanges_gain_exactly_what_they_say(g, seed):
-    """sweeps.py trusts every exchange's gain (it never recounts after a transpose): from a
-    shuffled order, count minus gain is the reference count afterwards, and never more."""
+
+def _shuffled_search(g, seed: int):
+    """The layered graph of `g`, its layers' items shuffled by `seed`, and a Sweeps state."""
     import random
 
     from compgraph.engine.layout.layered import build, id_order
@@ -616,7 +614,15 @@ def test_plain_python_exchanges_gain_exactly_what_they_say(g, seed):
     rng = random.Random(seed)
     for row in rows:
         rng.shuffle(row)
-    sw = Sweeps(lg)
+    return lg, rows, Sweeps(lg)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dags(max_nodes=60), st.integers(0, 2**16))
+def test_plain_python_exchanges_gain_exactly_what_they_say(g, seed):
+    """sweeps.py trusts every exchange's gain (it never recounts after a transpose): from a
+    shuffled order, count minus gain is the reference count afterwards, and never more."""
+    lg, rows, sw = _shuffled_search(g, seed)
     for it in range(3):
         pos = sw.positions(rows)
         before = sw.count(rows, pos)
@@ -634,20 +640,7 @@ def test_plain_python_exchanges_gain_exactly_what_they_say(g, seed):
 def test_the_keys_the_count_hands_to_the_exchanges_are_the_ones_they_would_build(g, seed):
     """improve() passes the right keys _count built on to transpose instead of building them
     again: the exchanges, their gain and the order come out as with keys built afresh."""
-    import random
-
-    from compgraph.engine.layout.layered import build, id_order
-    from compgraph.engine.layout.rank import assign_layers
-    from compgraph.engine.layout.sweeps import Sweeps
-
-    inputs, kinds, _, output = g
-    layer = assign_layers(inputs, kinds, output)
-    lg = build(inputs, layer, max(layer) + 1, draw_mod.DUMMY_BUDGET)
-    rows = id_order(lg)
-    rng = random.Random(seed)
-    for row in rows:
-        rng.shuffle(row)
-    sw = Sweeps(lg)
+    lg, rows, sw = _shuffled_search(g, seed)
     pos = sw.positions(rows)
     for it in range(3):
         sw.sweep(rows, pos, down=it % 2 == 0)

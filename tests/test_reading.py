@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from compgraph.app.examples import EXAMPLES
 from compgraph.engine import EngineError, Limits, reading
-from compgraph.engine.display import formula_texts
+from compgraph.engine.display import formula_texts, kept_names
 
 from compgraph import engine
 
@@ -25,6 +25,18 @@ def test_the_same_short_source_is_read_once():
     assert reading.read("(x + y) * z", Limits(), False) is first
     assert reading.read("(x + y) * z", Limits(), True) is not first  # merged: another graph
     assert formula_texts(first, first.source) is formula_texts(first, first.source)
+
+
+def test_the_compact_answer_works_out_only_the_names():
+    # The page fills each operator's formulas in with the nodes' names; the formulas and
+    # expressions are worked out only for the object contract (and the classroom's mistakes).
+    source = "q = x + y\nf = log(q) * z"
+    engine.analyze(source, {"x": 1, "y": 2, "z": 3}, format="compact").to_json()
+    graph = reading.read(source, Limits(), False)
+    assert set(graph.derived) == {"names"}
+    assert kept_names(graph, source) is kept_names(graph, source)
+    assert kept_names(graph, source) == formula_texts(graph, source).names
+    assert set(graph.derived) == {"names", "formula_texts"}
 
 
 def test_a_long_source_is_read_afresh():
