@@ -35,7 +35,7 @@ _MAX_MESSAGE_CHARS = 500
 
 # Engine codes that say "not now" rather than "not this": the server is busy, or a worker ran
 # out of time or memory.
-_UNAVAILABLE = frozenset({"server_busy", "time_budget_exceeded", "out_of_memory"})
+UNAVAILABLE = frozenset({"server_busy", "time_budget_exceeded", "out_of_memory"})
 
 _HTTP_CODES = {
     404: "not_found",
@@ -67,7 +67,7 @@ def clean(text: str, limit: int) -> str:
 
 async def engine_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, EngineError)
-    if exc.code in _UNAVAILABLE:
+    if exc.code in UNAVAILABLE:
         return error_response(503, exc.code, exc.message, exc.start, exc.end,
                               headers={"Retry-After": "1"})
     return error_response(400, exc.code, exc.message, exc.start, exc.end)

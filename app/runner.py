@@ -15,7 +15,7 @@ limits in milliseconds, with nothing allocated. Then:
 An answer to a request cheap to read is kept (answers.py), so the same request asked again,
 a class opening the same example, is answered with the same bytes at once. And the request
 a page opened at a shared link will make is begun as the page is served (`begin`,
-sharelink.py), so the page's request, 150-350 ms later, waits only for the rest of it; a
+sharelink.py), so the page's request, 200-450 ms later, waits only for the rest of it; a
 class opening one link at once shares that one analysis.
 
 Pricing needs the source parsed, which costs time in proportion to its length
@@ -32,6 +32,7 @@ from typing import Literal, NamedTuple
 
 from .. import engine
 from .answers import AnswerCache
+from .errors import UNAVAILABLE
 from .schemas import GraphRequest, TrainRequest
 from .settings import Settings
 from .workers import WorkerPool, analyze_job, train_job
@@ -104,11 +105,11 @@ class Analyzer:
         client left)."""
         key = self._key(request, gzip_ok)
         begun = self.begun.get(key)
-        if begun is not None:
+        if begun is not None and begun[0] >= time.monotonic():
             try:
                 return Answered(*await asyncio.shield(begun[1]), "begun")
             except engine.EngineError as error:
-                if error.code != "server_busy":  # the same request fails the same way
+                if error.code not in UNAVAILABLE:  # the request's own error: the same again
                     raise
         answer = self.answers.get(key)
         if answer is not None:

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from compgraph.app import runner
+from compgraph.app.errors import UNAVAILABLE
 from compgraph.app.main import create_app
 from compgraph.app.settings import Settings
 from compgraph.app.sharelink import PAGE_OPTIONS, first_request
@@ -137,7 +138,10 @@ async def test_nothing_is_begun_while_every_worker_is_taken(client_for, prepared
     assert answer.headers["server-timing"] == "answer;desc=new"
 
 
-async def test_a_busy_server_answers_the_page_anew(client_for, monkeypatch) -> None:
+@pytest.mark.parametrize("code", sorted(UNAVAILABLE))
+async def test_a_begun_analysis_the_server_could_not_finish_is_made_anew(client_for, monkeypatch,
+                                                                         code: str) -> None:
+    # busy, out of time or memory: the server's state then, not the request's (never kept)
     app = create_app(Settings(answer_cache_mb=0))
     async with client_for(app) as client:
         analyzer = app.state.analyzer
@@ -147,7 +151,7 @@ async def test_a_busy_server_answers_the_page_anew(client_for, monkeypatch) -> N
         async def busy_first(*args):
             calls.append(args[0].source)
             if len(calls) == 1:
-                raise runner.engine.EngineError("server_busy", "busy", 0, 0)
+                raise runner.engine.EngineError(code, "not now", 0, 0)
             return await real(*args)
 
         monkeypatch.setattr(analyzer, "_analyze", busy_first)
@@ -158,3 +162,13 @@ async def test_a_busy_server_answers_the_page_anew(client_for, monkeypatch) -> N
     assert answer.headers["server-timing"] == "answer;desc=new"
     assert answer.json()["format"] == "compact"
     assert len(calls) == 2
+
+
+async def test_a_begun_analysis_not_asked_for_in_time_is_not_used(client_for, prepared, monkeypatch) -> None:
+    monkeypatch.setattr(runner, "BEGUN_KEEP_S", 0.0)
+    async with client_for(create_app(Settings(answer_cache_mb=0))) as client:
+        await client.get("/?" + urlencode(LECTURE))
+        await settle()
+        answer = await client.post("/api/graph", json=page_body("(x + y) * z", {"x": -2, "y": 5, "z": -4}))
+    assert answer.headers["server-timing"] == "answer;desc=new"
+    assert prepared == ["(x + y) * z"] * 2
